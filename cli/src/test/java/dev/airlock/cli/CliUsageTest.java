@@ -1,0 +1,86 @@
+package dev.airlock.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class CliUsageTest {
+    /** Runs the real command tree and captures what it prints. */
+    private record Result(int exitCode, String out, String err) {}
+
+    private static Result run(String... args) {
+        CommandLine cl = AirlockCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        Result r = run("--help");
+        assertEquals(0, r.exitCode());
+        for (String command : new String[] {"run", "serve", "policy", "audit", "ca", "image", "version", "completion"}) {
+            assertTrue(r.out().matches("(?s).*\\n\\s+" + command + "\\s+\\S.*"),
+                    "help should list '" + command + "' with a description:\n" + r.out());
+        }
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        Result r = run("frobnicate");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("Unmatched argument") && r.err().contains("frobnicate"), r.err());
+        // Picocli offers the nearest commands, or the usage when none is near.
+        assertTrue(r.err().contains("Did you mean: airlock") || r.err().contains("Usage: airlock"), r.err());
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Result r = run("--no-such-option");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("Unknown option: '--no-such-option'"), r.err());
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        Result r = run();
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("Missing required subcommand"), r.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "serve", "policy", "audit", "ca", "image"})
+    void commandsNotYetBuiltSaySoInOneLineAndExit2(String command) {
+        Result r = run(command);
+        assertEquals(2, r.exitCode());
+        assertEquals("", r.out());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, r.err());
+        assertTrue(lines[0].startsWith("airlock " + command + ": not available yet"), lines[0]);
+    }
+
+    @Test
+    void versionNamesTheRuntime() {
+        Result r = run("version");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().startsWith("airlock "), r.out());
+        assertTrue(r.out().contains("Java " + Runtime.version()), r.out());
+    }
+
+    @Test
+    void completionPrintsABashScriptForEveryCommand() {
+        Result r = run("completion");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("complete -F"), "expected a bash completion script");
+        assertTrue(r.out().contains("serve") && r.out().contains("policy"), "script should know the subcommands");
+    }
+}
