@@ -40,8 +40,8 @@ public final class ConnectPhase {
                                     .thenApply(ch -> (ConnectOutcome) new ConnectOutcome.Established(decision, checked, ch)))
                             .exceptionally(e -> refusal(decision, e));
                 })
-                .thenCompose(outcome -> audit(source, destination, outcome, started).thenApply(seq -> outcome))
-                .exceptionallyCompose(e -> closeAndFail(e));
+                .thenCompose(outcome -> audit(source, destination, outcome, started)
+                        .handle((seq, auditError) -> auditError == null ? outcome : unrecorded(outcome, auditError)));
     }
 
     private static ChannelHandler idle() {
@@ -78,8 +78,11 @@ public final class ConnectPhase {
         return gateway.audit().append(record);
     }
 
-    /** An audit failure means the flow cannot be recorded: close what was opened and fail (deny). */
-    private static CompletableFuture<ConnectOutcome> closeAndFail(Throwable e) {
-        return CompletableFuture.failedFuture(e);
+    /** A flow the audit log could not record does not proceed (fail closed). */
+    private static ConnectOutcome unrecorded(ConnectOutcome outcome, Throwable auditError) {
+        if (outcome instanceof ConnectOutcome.Established e) e.upstream().close();
+        Decision d = outcome.decision();
+        String reason = "audit log unavailable: " + auditError.getMessage();
+        return new ConnectOutcome.Refused(Decision.deny(reason, d.decisionId(), d.policyRevision()), 503, reason);
     }
 }
