@@ -73,10 +73,11 @@ public final class AuditLog implements AutoCloseable {
         Path parent = path.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         boolean existed = Files.exists(path);
+        Optional<AuditHead> head = AuditHead.read(AuditHead.pathFor(path)); // before open creates it
         LogFile file = LogFile.open(path, options.writeHead());
         try {
             LogTail tail = LogTail.read(file.channel(), path);
-            checkAgainstHead(path, tail);
+            checkAgainstHead(path, head, tail);
             Instant now = options.clock().instant();
             TornTail torn = tail.torn() == null ? null : file.moveAside(tail.torn(), now);
             HashChain chain = new HashChain(tail.lastSeq(), tail.lastHash());
@@ -110,9 +111,8 @@ public final class AuditLog implements AutoCloseable {
      * Refuses to continue a log whose end is behind its head: records that were durable (and
      * acknowledged) are gone, and appending would bury that under fresh records.
      */
-    private static void checkAgainstHead(Path path, LogTail tail) throws IOException {
+    private static void checkAgainstHead(Path path, Optional<AuditHead> head, LogTail tail) throws IOException {
         Path headFile = AuditHead.pathFor(path);
-        Optional<AuditHead> head = AuditHead.read(headFile);
         if (head.isEmpty()) {
             return;
         }
