@@ -40,12 +40,18 @@ public record AuditHead(long seq, String hash, Instant time) {
         return log.resolveSibling(log.getFileName() + ".head");
     }
 
-    /** Reads a head file; empty when it does not exist. */
+    /**
+     * Reads a head file; empty when it does not exist or is empty (a crash between creating
+     * the file and its first write).
+     */
     public static Optional<AuditHead> read(Path headFile) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(headFile);
         } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        if (bytes.length == 0) {
             return Optional.empty();
         }
         String problem = "it is not an airlock audit head (expected one JSON object with seq and hash)";

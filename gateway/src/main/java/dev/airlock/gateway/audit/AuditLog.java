@@ -46,11 +46,12 @@ public final class AuditLog implements AutoCloseable {
     private final LongAdder rejected = new LongAdder();
     private final TornTail recovered;
 
-    private AuditLog(Path path, AuditLogOptions options, LogFile file, HashChain chain, TornTail recovered) {
+    private AuditLog(Path path, AuditLogOptions options, LogFile file, HashChain chain, TornTail recovered,
+            ChannelOpener opener) {
         this.path = path;
         this.recovered = recovered;
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
-        this.writer = new AuditWriter(queue, file, chain, options);
+        this.writer = new AuditWriter(queue, file, chain, options, opener);
         this.thread = Thread.ofPlatform().name("airlock-audit-writer").daemon(true).unstarted(writer);
     }
 
@@ -69,14 +70,19 @@ public final class AuditLog implements AutoCloseable {
      * durable records are missing from the end, or when the file does not end with records.
      */
     public static AuditLog open(Path path, AuditLogOptions options) throws IOException {
+        return open(path, options, ChannelOpener.FILES);
+    }
+
+    static AuditLog open(Path path, AuditLogOptions options, ChannelOpener opener) throws IOException {
         Objects.requireNonNull(options, "options");
         Path parent = path.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         boolean existed = Files.exists(path);
-        LogFile file = LogFile.open(path, options.writeHead());
+        Optional<AuditHead> head = AuditHead.read(AuditHead.pathFor(path)); // before open creates it
+        LogFile file = LogFile.open(path, options.writeHead(), opener);
         try {
             LogTail tail = LogTail.read(file.channel(), path);
-            checkAgainstHead(path, tail);
+            checkAgainstHead(path, head, tail);
             Instant now = options.clock().instant();
             TornTail torn = tail.torn() == null ? null : file.moveAside(tail.torn(), now);
             HashChain chain = new HashChain(tail.lastSeq(), tail.lastHash());
@@ -97,7 +103,7 @@ public final class AuditLog implements AutoCloseable {
             if (options.writeHead()) {
                 file.writeHead(new AuditHead(chain.lastSeq(), chain.lastHash(), now));
             }
-            AuditLog log = new AuditLog(path, options, file, chain, torn);
+            AuditLog log = new AuditLog(path, options, file, chain, torn, opener);
             log.thread.start();
             return log;
         } catch (IOException | RuntimeException e) {
@@ -110,9 +116,8 @@ public final class AuditLog implements AutoCloseable {
      * Refuses to continue a log whose end is behind its head: records that were durable (and
      * acknowledged) are gone, and appending would bury that under fresh records.
      */
-    private static void checkAgainstHead(Path path, LogTail tail) throws IOException {
+    private static void checkAgainstHead(Path path, Optional<AuditHead> head, LogTail tail) throws IOException {
         Path headFile = AuditHead.pathFor(path);
-        Optional<AuditHead> head = AuditHead.read(headFile);
         if (head.isEmpty()) {
             return;
         }

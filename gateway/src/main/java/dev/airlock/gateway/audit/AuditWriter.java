@@ -36,6 +36,7 @@ final class AuditWriter implements Runnable {
     private final int maxBatch;
     private final boolean withHead;
     private final Clock clock;
+    private final ChannelOpener opener;
     private final HashChain chain;
     private final LineBuffer buffer = new LineBuffer(1 << 16);
     private final List<Task> batch = new ArrayList<>();
@@ -53,7 +54,9 @@ final class AuditWriter implements Runnable {
     private volatile long headWriteErrors;
     private volatile long durableSeq;
 
-    AuditWriter(BlockingQueue<Task> queue, LogFile file, HashChain chain, AuditLogOptions options) {
+    AuditWriter(BlockingQueue<Task> queue, LogFile file, HashChain chain, AuditLogOptions options,
+            ChannelOpener opener) {
+        this.opener = opener;
         this.queue = queue;
         this.file = file;
         this.chain = chain;
@@ -221,7 +224,7 @@ final class AuditWriter implements Runnable {
             return;
         }
         try {
-            file = LogFile.open(path, withHead);
+            file = LogFile.open(path, withHead, opener);
             chain.link(AuditRecordEncoder.genesis(clock.instant(), r.archive().getFileName().toString()), buffer);
             file.append(buffer);
             file.force();

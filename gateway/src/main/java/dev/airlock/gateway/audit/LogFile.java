@@ -33,9 +33,8 @@ final class LogFile implements AutoCloseable {
         this.size = channel.size();
     }
 
-    static LogFile open(Path path, boolean withHead) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+    static LogFile open(Path path, boolean withHead, ChannelOpener opener) throws IOException {
+        FileChannel ch = opener.open(path);
         try {
             FileLock lock;
             try {
