@@ -27,4 +27,20 @@ public final class FlowAudit {
                 .policyRevision(d.policyRevision())
                 .build());
     }
+
+    /** Records a proxy target refused before the policy could be asked (it names no valid destination). */
+    public static CompletableFuture<Long> rejectedTarget(GatewayContext gateway, Source source, String target, String reason,
+                                                         String decisionId) {
+        return gateway.audit().append(AuditRecord.builder()
+                .time(Instant.now())
+                .decisionId(decisionId)
+                .agent(source.agent())
+                .phase(Phase.CONNECT)
+                .destination(target, null, 0)
+                .status(403)
+                .allow(false)
+                .reason(reason)
+                .policyRevision("")
+                .build());
+    }
 }

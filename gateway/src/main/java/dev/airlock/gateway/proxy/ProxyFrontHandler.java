@@ -4,6 +4,7 @@ import dev.airlock.gateway.flow.ConnectOutcome;
 import dev.airlock.gateway.flow.ConnectPhase;
 import dev.airlock.gateway.flow.Destination;
 import dev.airlock.gateway.flow.Flow;
+import dev.airlock.gateway.flow.FlowAudit;
 import dev.airlock.gateway.flow.FlowSniffer;
 import dev.airlock.gateway.flow.GatewayContext;
 import dev.airlock.gateway.flow.Source;
@@ -83,11 +84,12 @@ final class ProxyFrontHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void connect(ChannelHandlerContext ctx, HttpRequest r, Source source) {
-        Destination d = parseAuthority(r.uri());
         ReferenceCountUtil.release(r);
-        if (d == null) {
-            close(ctx, Responses.json(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "bad_request",
-                    "CONNECT target must be host:port with a canonical host, got '" + r.uri() + "'", null));
+        Destination d;
+        try {
+            d = parseAuthority(r.uri());
+        } catch (IllegalArgumentException bad) {
+            refuseTarget(ctx, source, r.uri(), bad.getMessage());
             return;
         }
         new ConnectPhase(gateway).run(source, d, ctx.channel().eventLoop()).whenCompleteAsync((outcome, error) -> {
@@ -118,9 +120,12 @@ final class ProxyFrontHandler extends ChannelInboundHandlerAdapter {
         int end = 0;
         while (end < rest.length() && "/?#".indexOf(rest.charAt(end)) < 0) end++;
         String authority = rest.substring(0, end);
-        Destination d = parseAuthority(authority.indexOf(':', authority.lastIndexOf(']') + 1) >= 0 ? authority : authority + ":80");
-        if (d == null) {
-            reply(ctx, r, HttpResponseStatus.BAD_REQUEST, "bad_request", "bad host in request URL '" + r.uri() + "'");
+        Destination d;
+        try {
+            d = parseAuthority(authority.indexOf(':', authority.lastIndexOf(']') + 1) >= 0 ? authority : authority + ":80");
+        } catch (IllegalArgumentException bad) {
+            ReferenceCountUtil.release(r);
+            refuseTarget(ctx, source, authority, bad.getMessage());
             return;
         }
         new ConnectPhase(gateway).run(source, d, ctx.channel().eventLoop()).whenCompleteAsync((outcome, error) -> {
@@ -152,19 +157,31 @@ final class ProxyFrontHandler extends ChannelInboundHandlerAdapter {
                 refused.status() == 502 ? "upstream_unreachable" : "unavailable", refused.reason(), refused.decision().decisionId());
     }
 
-    /** {@code host:port} with a canonical host and an explicit port, or null. */
+    /**
+     * {@code host:port} with a canonical host and an explicit port.
+     *
+     * @throws IllegalArgumentException naming what is wrong with the target
+     */
     static Destination parseAuthority(String authority) {
         int colon = authority.lastIndexOf(':');
-        if (colon <= 0 || authority.indexOf(']') > colon) return null;
+        if (colon <= 0 || authority.indexOf(']') > colon) {
+            throw new IllegalArgumentException("target '" + authority + "' is not host:port");
+        }
         String portText = authority.substring(colon + 1);
-        if (!portText.matches("[0-9]{1,5}")) return null;
-        int port = Integer.parseInt(portText);
-        if (port < 1 || port > 65535) return null;
+        int port = portText.matches("[0-9]{1,5}") ? Integer.parseInt(portText) : 0;
+        if (port < 1 || port > 65535) throw new IllegalArgumentException("bad port in target '" + authority + "'");
         return switch (HostLiteral.parse(authority.substring(0, colon))) {
             case HostLiteral.Ip ip -> new Destination(ip.text(), port, null);
             case HostLiteral.Name n -> new Destination(n.text(), port, null);
-            case HostLiteral.Refused refused -> null;
+            case HostLiteral.Refused refused -> throw new IllegalArgumentException(refused.reason());
         };
+    }
+
+    /** A target refused before policy could see it (obfuscated IP, bad name): audited, then 403. */
+    private void refuseTarget(ChannelHandlerContext ctx, Source source, String target, String reason) {
+        String id = dev.airlock.gateway.flow.DecisionIds.next();
+        FlowAudit.rejectedTarget(gateway, source, target, reason, id).whenCompleteAsync(
+                (seq, e) -> close(ctx, Responses.denied(ctx.alloc(), reason, id)), ctx.executor());
     }
 
     private void reply(ChannelHandlerContext ctx, HttpRequest r, HttpResponseStatus status, String error, String reason) {
