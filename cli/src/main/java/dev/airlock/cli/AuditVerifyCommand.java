@@ -20,10 +20,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {
-            "Check that an audit log is one unbroken hash chain: every line parses, seq goes up by one,",
-            "and each prev is the SHA-256 of the line before. Exits 0 when intact, 1 naming the first bad",
-            "record otherwise. Records cut from the end are caught by FILE.head (used when present) or",
-            "by --expect-head/--expect-seq."})
+            "Check an audit log's hash chain; exit 1 names the first bad record.",
+            "Every line must parse, seq must go up by one, and each prev must be the SHA-256 of the line",
+            "before. Records cut from the end are caught by LASTFILE.head (used when present) or by",
+            "--expect-head/--expect-seq."})
 final class AuditVerifyCommand implements Callable<Integer> {
     private static final Pattern HASH = Pattern.compile("[0-9a-fA-F]{64}");
 

@@ -38,6 +38,12 @@ import java.util.concurrent.atomic.LongAdder;
  * denied. {@link AuditLogStats#rejectedRecords()} counts these.
  */
 public final class AuditLog implements AutoCloseable {
+    /**
+     * The most torn bytes open will move aside. A crash tears at most one batch (a few MiB);
+     * more means the file is not what we think, and "repairing" it would be wrong.
+     */
+    static final long MAX_TORN_BYTES = 64L * 1024 * 1024;
+
     private final Path path;
     private final BlockingQueue<AuditWriter.Task> queue;
     private final AuditWriter writer;
@@ -84,6 +90,11 @@ public final class AuditLog implements AutoCloseable {
             LogTail tail = LogTail.read(file.channel(), path);
             checkAgainstHead(path, head, tail);
             Instant now = options.clock().instant();
+            if (tail.torn() != null && tail.torn().length() > MAX_TORN_BYTES) {
+                throw new AuditLogException(path + " ends in " + tail.torn().length() + " bytes that are not complete"
+                        + " records, more than one crashed batch can leave; it was left untouched. Check the path;"
+                        + " if it is an audit log, run `airlock audit verify " + path + "` and move it aside.");
+            }
             TornTail torn = tail.torn() == null ? null : file.moveAside(tail.torn(), now);
             HashChain chain = new HashChain(tail.lastSeq(), tail.lastHash());
             LineBuffer lines = new LineBuffer(1024);
