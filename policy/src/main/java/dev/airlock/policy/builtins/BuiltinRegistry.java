@@ -20,7 +20,8 @@ public final class BuiltinRegistry {
             ArrayBuiltins.declarations(),
             SetBuiltins.declarations(),
             TypeBuiltins.declarations(),
-            CastBuiltins.declarations());
+            CastBuiltins.declarations(),
+            StringBuiltins.declarations());
 
     private static final BuiltinRegistry DEFAULT = new BuiltinRegistry(FAMILIES.stream().flatMap(List::stream).toList());
 

@@ -93,7 +93,7 @@ final class Operands {
         return switch (arg(args, pos)) {
             case ArrayValue a -> a.elements();
             case SetValue s -> s.elements();
-            default -> throw typeError(pos, arg(args, pos), "array", "set");
+            default -> throw typeError(pos, arg(args, pos), "set", "array");
         };
     }
 
