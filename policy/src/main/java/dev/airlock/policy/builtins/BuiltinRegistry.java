@@ -21,7 +21,8 @@ public final class BuiltinRegistry {
             SetBuiltins.declarations(),
             TypeBuiltins.declarations(),
             CastBuiltins.declarations(),
-            StringBuiltins.declarations());
+            StringBuiltins.declarations(),
+            ObjectBuiltins.declarations());
 
     private static final BuiltinRegistry DEFAULT = new BuiltinRegistry(FAMILIES.stream().flatMap(List::stream).toList());
 
