@@ -22,7 +22,9 @@ public final class BuiltinRegistry {
             TypeBuiltins.declarations(),
             CastBuiltins.declarations(),
             StringBuiltins.declarations(),
-            ObjectBuiltins.declarations());
+            ObjectBuiltins.declarations(),
+            EncodingBuiltins.declarations(),
+            SerializationBuiltins.declarations());
 
     private static final BuiltinRegistry DEFAULT = new BuiltinRegistry(FAMILIES.stream().flatMap(List::stream).toList());
 
