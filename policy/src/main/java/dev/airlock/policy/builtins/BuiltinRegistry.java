@@ -24,7 +24,9 @@ public final class BuiltinRegistry {
             StringBuiltins.declarations(),
             ObjectBuiltins.declarations(),
             EncodingBuiltins.declarations(),
-            SerializationBuiltins.declarations());
+            SerializationBuiltins.declarations(),
+            RegexBuiltins.declarations(),
+            GlobBuiltins.declarations());
 
     private static final BuiltinRegistry DEFAULT = new BuiltinRegistry(FAMILIES.stream().flatMap(List::stream).toList());
 
