@@ -26,7 +26,8 @@ public final class BuiltinRegistry {
             EncodingBuiltins.declarations(),
             SerializationBuiltins.declarations(),
             RegexBuiltins.declarations(),
-            GlobBuiltins.declarations());
+            GlobBuiltins.declarations(),
+            NetBuiltins.declarations());
 
     private static final BuiltinRegistry DEFAULT = new BuiltinRegistry(FAMILIES.stream().flatMap(List::stream).toList());
 
