@@ -27,7 +27,8 @@ public final class BuiltinRegistry {
             SerializationBuiltins.declarations(),
             RegexBuiltins.declarations(),
             GlobBuiltins.declarations(),
-            NetBuiltins.declarations());
+            NetBuiltins.declarations(),
+            TimeBuiltins.declarations());
 
     private static final BuiltinRegistry DEFAULT = new BuiltinRegistry(FAMILIES.stream().flatMap(List::stream).toList());
 
