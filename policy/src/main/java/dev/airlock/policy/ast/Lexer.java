@@ -8,7 +8,7 @@ import java.util.List;
  * are collected as {@code rego_parse_error}s; the offending text becomes an ILLEGAL token so the
  * parser reports at most one follow-on error.
  */
-final class Lexer {
+public final class Lexer {
     /** A {@code # ...} comment, kept for METADATA annotations. */
     record Comment(String text, int row, int col) {}
 
@@ -38,6 +38,11 @@ final class Lexer {
 
     List<Comment> comments() {
         return comments;
+    }
+
+    /** True when s can be written after a dot in a reference (letters, digits, underscore). */
+    public static boolean isIdentifierPublic(String s) {
+        return isIdentifier(s);
     }
 
     static boolean isIdentifier(String s) {
