@@ -166,7 +166,7 @@ final class LocalVars {
         }
         String name = v.name();
         if (!s.top) {
-            name = "__local" + counter[0]++ + "__";
+            name = "__l" + counter[0]++ + "__";
             originalNames.put(name, v.name());
         }
         s.declared.put(v.name(), name);

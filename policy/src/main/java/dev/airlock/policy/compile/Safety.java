@@ -246,9 +246,13 @@ final class Safety {
     }
 
     /** True when the term has unbound variables in positions unification can bind (a var or a composite of them). */
+    private static boolean isGlobal(String name) {
+        return name.equals("input") || name.equals("data") || name.equals(Compiler.BUILTIN_REF);
+    }
+
     private static boolean isPattern(Term t, Set<String> safe) {
         return switch (t) {
-            case Term.Var v -> !safe.contains(v.name());
+            case Term.Var v -> !safe.contains(v.name()) && !isGlobal(v.name());
             case Term.ArrayTerm a -> a.items().stream().anyMatch(x -> isPattern(x, safe));
             case Term.ObjectTerm o -> o.values().stream().anyMatch(x -> isPattern(x, safe));
             default -> false;
@@ -282,12 +286,12 @@ final class Safety {
         switch (t) {
             case Term.Scalar s -> { }
             case Term.Var v -> {
-                if (!safe.contains(v.name()) && !outs.contains(v.name())) needs.add(v.name());
+                if (!safe.contains(v.name()) && !outs.contains(v.name()) && !isGlobal(v.name())) needs.add(v.name());
             }
             case Term.Ref r -> {
                 Term head = r.head();
                 if (head instanceof Term.Var v) {
-                    if (!v.name().equals("data") && !v.name().equals("input") && !safe.contains(v.name())
+                    if (!isGlobal(v.name()) && !safe.contains(v.name())
                             && !outs.contains(v.name())) {
                         needs.add(v.name());
                     }
