@@ -1,0 +1,88 @@
+package dev.airlock.gateway.flow;
+
+import dev.airlock.gateway.audit.AuditRecord;
+import dev.airlock.gateway.audit.Phase;
+import dev.airlock.gateway.decision.Decision;
+import dev.airlock.gateway.decision.PolicyInput;
+import dev.airlock.gateway.net.HostLiteral;
+import dev.airlock.gateway.upstream.DialFailure;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The L4 half of every flow, shared by the proxy listener and sandbox flows:
+ * decide → resolve and guard → dial → audit. Nothing is dialed before the policy allows the
+ * destination (invariant 2), the dialed address is the one that passed the guard
+ * (invariant 4), and the outcome is on disk in the audit log before the caller can tell the
+ * client anything (invariant 5).
+ */
+public final class ConnectPhase {
+    private final GatewayContext gateway;
+
+    public ConnectPhase(GatewayContext gateway) {
+        this.gateway = gateway;
+    }
+
+    public CompletableFuture<ConnectOutcome> run(Source source, Destination destination, EventLoop loop) {
+        long started = System.nanoTime();
+        return gateway.decider().decide(PolicyInput.connect(source, destination, null))
+                .thenCompose(decision -> {
+                    if (!decision.allow()) {
+                        return CompletableFuture.<ConnectOutcome>completedFuture(
+                                new ConnectOutcome.Refused(decision, 403, decision.reason()));
+                    }
+                    return gateway.dialer().resolveAndCheck(destination, decision.allowCidrs())
+                            .thenCompose(checked -> gateway.dialer().connect(checked, loop, idle())
+                                    .thenApply(ch -> (ConnectOutcome) new ConnectOutcome.Established(decision, checked, ch)))
+                            .exceptionally(e -> refusal(decision, e));
+                })
+                .thenCompose(outcome -> audit(source, destination, outcome, started)
+                        .handle((seq, auditError) -> auditError == null ? outcome : unrecorded(outcome, auditError)));
+    }
+
+    private static ChannelHandler idle() {
+        // Placeholder pipeline head; the flow replaces it once it knows how to speak upstream.
+        return new ChannelInboundHandlerAdapter();
+    }
+
+    private static ConnectOutcome refusal(Decision decision, Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof DialFailure f) {
+            Decision d = f.refusedByGuard()
+                    ? Decision.deny(f.getMessage(), decision.decisionId(), decision.policyRevision())
+                    : decision;
+            return new ConnectOutcome.Refused(d, f.refusedByGuard() ? 403 : 502, f.getMessage());
+        }
+        return new ConnectOutcome.Refused(decision, 502, "upstream failure: " + cause);
+    }
+
+    private CompletableFuture<Long> audit(Source source, Destination requested, ConnectOutcome outcome, long started) {
+        Destination d = outcome instanceof ConnectOutcome.Established e ? e.destination() : requested;
+        Decision decision = outcome.decision();
+        AuditRecord record = AuditRecord.builder()
+                .time(Instant.now())
+                .decisionId(decision.decisionId())
+                .agent(source.agent())
+                .phase(Phase.CONNECT)
+                .destination(d.host(), d.address() == null ? null : HostLiteral.format(d.address()), d.port())
+                .status(outcome instanceof ConnectOutcome.Refused r ? r.status() : 200)
+                .durationMs((System.nanoTime() - started) / 1_000_000)
+                .allow(outcome instanceof ConnectOutcome.Established)
+                .reason(outcome instanceof ConnectOutcome.Refused r ? r.reason() : decision.reason())
+                .policyRevision(decision.policyRevision())
+                .build();
+        return gateway.audit().append(record);
+    }
+
+    /** A flow the audit log could not record does not proceed (fail closed). */
+    private static ConnectOutcome unrecorded(ConnectOutcome outcome, Throwable auditError) {
+        if (outcome instanceof ConnectOutcome.Established e) e.upstream().close();
+        Decision d = outcome.decision();
+        String reason = "audit log unavailable: " + auditError.getMessage();
+        return new ConnectOutcome.Refused(Decision.deny(reason, d.decisionId(), d.policyRevision()), 503, reason);
+    }
+}

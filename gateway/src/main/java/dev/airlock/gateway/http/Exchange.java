@@ -1,0 +1,52 @@
+package dev.airlock.gateway.http;
+
+import dev.airlock.gateway.decision.Decision;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.List;
+
+/**
+ * One HTTP request and its response inside a flow. Holds what the audit record needs and
+ * routes upstream events back to the {@link ExchangeHandler} that owns it.
+ */
+public final class Exchange {
+    final ExchangeHandler owner;
+    final HttpRequest request;
+    final String path;
+    final long startedNanos = System.nanoTime();
+    Decision decision;
+    Channel upstream;
+    List<String> secretsInjected = List.of();
+    long bytesUp;
+    long bytesDown;
+    int status;
+    boolean requestComplete;
+    boolean responseStarted;
+
+    Exchange(ExchangeHandler owner, HttpRequest request, String path) {
+        this.owner = owner;
+        this.request = request;
+        this.path = path;
+    }
+
+    void onResponse(HttpObject o) {
+        owner.onResponse(this, o);
+    }
+
+    void onUpstreamWritabilityChanged() {
+        owner.onUpstreamWritabilityChanged(this);
+    }
+
+    void onUpstreamClosed() {
+        owner.onUpstreamClosed(this);
+    }
+
+    void onUpstreamError(Throwable cause) {
+        owner.onUpstreamError(this, cause);
+    }
+
+    long elapsedMillis() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+}
