@@ -1,0 +1,230 @@
+package dev.airlock.policy.topdown;
+
+import dev.airlock.policy.ast.Location;
+import dev.airlock.policy.ast.RegoError;
+import dev.airlock.policy.ast.Rule;
+import dev.airlock.policy.ast.Term;
+import dev.airlock.policy.builtins.Builtin;
+import dev.airlock.policy.builtins.BuiltinException;
+import dev.airlock.policy.compile.CompiledRule;
+import dev.airlock.policy.compile.RuleNode;
+import dev.airlock.policy.value.ArrayValue;
+import dev.airlock.policy.value.BoolValue;
+import dev.airlock.policy.value.NumberValue;
+import dev.airlock.policy.value.ObjectValue;
+import dev.airlock.policy.value.SetValue;
+import dev.airlock.policy.value.Value;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Calls: user functions (all definitions and else branches, conflict detection, per-query
+ * cache), builtins from the registry (errors mapped to OPA's codes), the evaluator's own
+ * builtins ({@code walk}, membership, {@code print}, metadata), and {@code with}
+ * replacements of any of them.
+ */
+final class CallEval {
+    private final Evaluator ev;
+
+    CallEval(Evaluator ev) {
+        this.ev = ev;
+    }
+
+    boolean evalCall(Term.Call c, List<Term> args, Frame f, Evaluator.VCont k) {
+        String name = c.name();
+        if (!ev.state.funcOverrides.isEmpty()) {
+            Object ov = ev.state.funcOverrides.get(name);
+            if (ov instanceof Value v) {
+                Value[] vals = new Value[args.size()];
+                return ev.evalAll(args, 0, vals, f, () -> k.accept(v));
+            }
+            if (ov instanceof String replacement) name = replacement;
+        }
+        if (name.equals("print")) return print(args, f, k);
+        String target = name;
+        Value[] vals = new Value[args.size()];
+        return ev.evalAll(args, 0, vals, f, () -> invoke(target, c, vals.clone(), k));
+    }
+
+    private boolean invoke(String name, Term.Call c, Value[] vals, Evaluator.VCont k) {
+        switch (name) {
+            case "equal" -> {
+                return k.accept(BoolValue.of(vals[0].equals(vals[1])));
+            }
+            case "neq" -> {
+                return k.accept(BoolValue.of(!vals[0].equals(vals[1])));
+            }
+            case "internal.member_2" -> {
+                return k.accept(BoolValue.of(member(vals[0], vals[1])));
+            }
+            case "internal.member_3" -> {
+                return k.accept(BoolValue.of(member3(vals[0], vals[1], vals[2])));
+            }
+            case "walk" -> {
+                return walk(vals[0], new ArrayList<>(), k);
+            }
+            case "trace", "internal.print" -> {
+                return k.accept(BoolValue.TRUE);
+            }
+            case "rego.metadata.chain" -> {
+                return k.accept(ev.metadata.chain(ev.currentRule));
+            }
+            case "rego.metadata.rule" -> {
+                return k.accept(ev.metadata.rule(ev.currentRule));
+            }
+            case "opa.runtime" -> {
+                return k.accept(ev.ctx.runtime());
+            }
+            default -> { }
+        }
+        if (name.startsWith("data.")) {
+            RuleNode n = ev.policy.root().find(List.of(name.substring(5).split("\\.")));
+            if (n == null || !n.isFunction()) {
+                throw new EvalException(RegoError.EVAL_TYPE, "undefined function " + name, c.location());
+            }
+            return callFunction(n, vals, c.location(), k);
+        }
+        Builtin b = ev.policy.builtins().get(name);
+        if (b == null) throw new EvalException(RegoError.EVAL_TYPE, "undefined function " + name, c.location());
+        return callBuiltin(b, vals, c.location(), k);
+    }
+
+    private boolean callBuiltin(Builtin b, Value[] vals, Location loc, Evaluator.VCont k) {
+        if (b.flags().contains(Builtin.Flag.NETWORK) && !ev.ctx.networkEnabled()) {
+            if (ev.ctx.strictBuiltinErrors()) {
+                throw new EvalException(RegoError.EVAL_BUILTIN, b.name() + ": network access is disabled", loc);
+            }
+            return true;
+        }
+        Value r;
+        try {
+            r = b.impl().call(ev.ctx, Arrays.asList(vals));
+        } catch (BuiltinException e) {
+            if (e.kind() == BuiltinException.Kind.TYPE) {
+                throw new EvalException(RegoError.EVAL_TYPE, b.name() + ": " + e.getMessage(), loc);
+            }
+            if (ev.ctx.strictBuiltinErrors()) {
+                throw new EvalException(RegoError.EVAL_BUILTIN, b.name() + ": " + e.getMessage(), loc);
+            }
+            return true;
+        } catch (EvalException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            // A bug or resource failure inside a builtin must not escape as a crash.
+            if (ev.ctx.strictBuiltinErrors()) {
+                throw new EvalException(RegoError.EVAL_BUILTIN, b.name() + ": " + e, loc);
+            }
+            return true;
+        }
+        return r == null || k.accept(r);
+    }
+
+    private boolean callFunction(RuleNode node, Value[] vals, Location loc, Evaluator.VCont k) {
+        List<Object> key = List.of(node, List.of(vals));
+        Value cached = ev.state.cache.get(key);
+        if (cached != null) return cached == Evaluator.UNDEFINED_MARK || k.accept(cached);
+        if (++ev.depth > ev.limits.maxDepth()) {
+            ev.depth--;
+            throw new EvalException(RegoError.EVAL_LIMIT, "evaluation exceeded the maximum depth of " + ev.limits.maxDepth()
+                    + " nested calls (at " + node.name() + ")", loc);
+        }
+        CompiledRule saved = ev.currentRule;
+        Set<Value> results = new LinkedHashSet<>();
+        try {
+            CompiledRule def = null;
+            for (CompiledRule cr : node.rules()) {
+                if (cr.rule().isDefault()) {
+                    def = cr;
+                    continue;
+                }
+                ev.currentRule = cr;
+                for (Rule r = cr.rule(); r != null; r = r.elseRule()) {
+                    boolean[] produced = {false};
+                    Frame nf = new Frame();
+                    Rule rr = r;
+                    unifyArgs(r.head().args(), vals, 0, nf, () -> ev.evalBody(rr.body(), 0, nf,
+                            () -> ev.evalTerm(rr.head().value(), nf, v -> {
+                                results.add(v);
+                                produced[0] = true;
+                                return true;
+                            })));
+                    if (produced[0]) break;
+                }
+                if (results.size() > 1) {
+                    throw new EvalException(RegoError.EVAL_CONFLICT,
+                            "functions must not produce multiple outputs for same inputs", cr.rule().location());
+                }
+            }
+            if (results.isEmpty() && def != null) {
+                ev.currentRule = def;
+                Rule r = def.rule();
+                Frame nf = new Frame();
+                unifyArgs(r.head().args(), vals, 0, nf, () -> ev.evalTerm(r.head().value(), nf, v -> {
+                    results.add(v);
+                    return false;
+                }));
+            }
+        } finally {
+            ev.currentRule = saved;
+            ev.depth--;
+        }
+        Value result = results.isEmpty() ? null : results.iterator().next();
+        ev.state.cache.put(key, result == null ? Evaluator.UNDEFINED_MARK : result);
+        return result == null || k.accept(result);
+    }
+
+    private boolean unifyArgs(List<Term> params, Value[] vals, int i, Frame f, Evaluator.Cont k) {
+        if (i == params.size()) return k.run();
+        return ev.unifyValue(params.get(i), vals[i], f, () -> unifyArgs(params, vals, i + 1, f, k));
+    }
+
+    private static boolean member(Value x, Value coll) {
+        return switch (coll) {
+            case ArrayValue a -> a.elements().contains(x);
+            case SetValue s -> s.contains(x);
+            case ObjectValue o -> o.entries().containsValue(x);
+            default -> false;
+        };
+    }
+
+    private static boolean member3(Value key, Value val, Value coll) {
+        Value v = ValueOps.lookup(coll, key);
+        if (coll instanceof SetValue) return v != null && key.equals(val);
+        return v != null && v.equals(val);
+    }
+
+    /** {@code walk(x, [path, value])}: every node of x, pre-order, with its path. */
+    private boolean walk(Value v, List<Value> path, Evaluator.VCont k) {
+        if (!k.accept(ArrayValue.of(new ArrayValue(path), v))) return false;
+        return Evaluator.iterate(v, (key, child) -> {
+            path.add(key);
+            try {
+                return walk(child, path, k);
+            } finally {
+                path.removeLast();
+            }
+        });
+    }
+
+    private boolean print(List<Term> args, Frame f, Evaluator.VCont k) {
+        List<String> parts = new ArrayList<>();
+        for (Term a : args) {
+            Value v = ev.first(a, f);
+            parts.add(v == null ? "<undefined>" : ValueOps.text(v));
+        }
+        ev.ctx.print(String.join(" ", parts));
+        return k.accept(BoolValue.TRUE);
+    }
+
+    static Value number(int i) {
+        return NumberValue.of(i);
+    }
+
+    static Map<String, Object> none() {
+        return Map.of();
+    }
+}
