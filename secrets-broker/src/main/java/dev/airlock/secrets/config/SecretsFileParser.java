@@ -45,6 +45,11 @@ public final class SecretsFileParser {
 
     /** Reads and validates {@code file}. */
     public static SecretsConfig parse(Path file) throws SecretsFileException {
+        return parse(file, read(file));
+    }
+
+    /** The bytes of {@code file}, with the same errors as {@link #parse(Path)} when it cannot be read or is too big. */
+    public static byte[] read(Path file) throws SecretsFileException {
         byte[] content;
         try (InputStream in = Files.newInputStream(file)) {
             content = in.readNBytes(MAX_FILE_BYTES + 1);
@@ -58,7 +63,7 @@ public final class SecretsFileParser {
         if (content.length > MAX_FILE_BYTES) {
             throw single(file, "the secrets file is larger than " + MAX_FILE_BYTES + " bytes");
         }
-        return parse(file, content);
+        return content;
     }
 
     /** Validates {@code content} as if read from {@code file} (which names it in errors and anchors from_file). */
