@@ -61,7 +61,8 @@ final class YamlTreeReader {
                 yield new YamlNode.Sequence(items, at);
             }
             case VALUE_NULL -> new YamlNode.Null(at);
-            case VALUE_STRING -> new YamlNode.Scalar(parser.getText(), true, at);
+            // Jackson reports an absent value ("key:" with nothing after it) as an empty string.
+            case VALUE_STRING -> parser.getText().isEmpty() ? new YamlNode.Null(at) : new YamlNode.Scalar(parser.getText(), true, at);
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE, VALUE_EMBEDDED_OBJECT ->
                     new YamlNode.Scalar(parser.getText(), false, at);
             default -> throw new com.fasterxml.jackson.core.JsonParseException(parser, "unexpected YAML token " + token);
