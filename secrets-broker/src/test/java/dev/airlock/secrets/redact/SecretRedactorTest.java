@@ -58,7 +58,6 @@ class SecretRedactorTest {
         JsonMapper ascii = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
         String asciiJson = ascii.writeValueAsString(value);
         out.add(asciiJson.substring(1, asciiJson.length() - 1));
-        out.add(asciiJson.substring(1, asciiJson.length() - 1).toLowerCase(Locale.ROOT).replace("\\\"", "\\\""));
         out.add(json.substring(1, json.length() - 1).replace("/", "\\/"));
         return out;
     }
@@ -81,10 +80,6 @@ class SecretRedactorTest {
         RedactionPatterns p = patterns("TRICKY", TRICKY);
         for (String encoded : realEncodings(TRICKY)) {
             String text = "before[" + encoded + "]after";
-            if (encoded.toLowerCase(Locale.ROOT).equals(encoded) && encoded.contains("\\u00")) {
-                // the lower-cased JSON variant only exists for the \\u escapes; other letters must keep case
-                continue;
-            }
             String out = redact(p, text);
             assertEquals(text.getBytes(StandardCharsets.UTF_8).length, out.getBytes(StandardCharsets.UTF_8).length, "same length");
             assertEquals("before[" + stars(encoded.getBytes(StandardCharsets.UTF_8).length) + "]after", out, "encoding: " + encoded);
