@@ -353,7 +353,7 @@ public final class TcpConnection implements Flow, SegmentEmitter {
         if (state.canSendData() && state != TcpState.SYN_RECEIVED) {
             snd.transmit(now, this);
         }
-        if (!ackNow && state.synchronizedState() && rcv.windowUpdateDue(snd.mss)) {
+        if (!ackNow && state.synchronizedState() && rcv.windowUpdateDue(snd.mss, 65535 << rcvShift)) {
             ackNow = true;
         }
         if (ackNow) {

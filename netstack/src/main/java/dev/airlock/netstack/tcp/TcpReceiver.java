@@ -74,9 +74,9 @@ final class TcpReceiver {
      * True when the window has opened enough since the last advertisement that the guest should
      * hear about it now (receiver-side SWS avoidance, RFC 9293 3.8.6.2.2).
      */
-    boolean windowUpdateDue(int mss) {
-        int grown = window() - advertisedWindow();
-        return grown > 0 && (grown >= Math.min(bufferLimit / 2, 2 * mss) || (advertisedWindow() < mss && window() >= mss));
+    boolean windowUpdateDue(int mss, int maxWindow) {
+        int grown = Math.min(window(), maxWindow) - advertisedWindow();
+        return grown > 0 && (grown >= Math.min(bufferLimit / 2, 2 * mss) || (advertisedWindow() < mss && Math.min(window(), maxWindow) >= mss));
     }
 
     /** RFC 9293 acceptability of a segment starting at {@code seq} and occupying {@code len}. */
