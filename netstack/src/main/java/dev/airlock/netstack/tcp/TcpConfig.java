@@ -6,7 +6,7 @@ package dev.airlock.netstack.tcp;
  * @param receiveBuffer bytes buffered per connection toward the handler; the advertised window never exceeds it
  * @param sendBuffer bytes queued per connection toward the guest before {@code isWritable()} turns false
  * @param maxConnections connections in the table (all states, TIME_WAIT included)
- * @param maxPendingSyns SYNs awaiting the acceptor's decision at once (the SYN backlog)
+ * @param maxPendingSyns half-open connections at once — decision pending or SYN-ACK unanswered (the SYN backlog)
  * @param decisionTimeoutMillis how long a decision may take before the SYN is refused (fail closed)
  * @param initialRtoMillis RTO before any RTT sample (RFC 6298 says 1 s)
  * @param minRtoMillis lower RTO bound (RFC 6298 says 1 s; Linux and this stack use 200 ms)

@@ -231,6 +231,7 @@ public final class TcpConnection implements Flow, SegmentEmitter {
         }
         if (state == TcpState.SYN_RECEIVED && snd.sndUna != unaBefore) {
             state = TcpState.ESTABLISHED;
+            layer.established();
             counters.inc(Counter.TCP_ESTABLISHED);
             if (!safely(() -> handler.onOpen(this))) {
                 return;
@@ -605,14 +606,14 @@ public final class TcpConnection implements Flow, SegmentEmitter {
         if (state == TcpState.CLOSED) {
             return;
         }
-        boolean wasDeciding = state == TcpState.DECIDING;
+        boolean wasEmbryonic = state == TcpState.DECIDING || state == TcpState.SYN_RECEIVED;
         state = TcpState.CLOSED;
         if (wakeup != null) {
             wakeup.cancel(false);
             wakeup = null;
         }
         releaseBuffers();
-        layer.remove(this, wasDeciding);
+        layer.remove(this, wasEmbryonic);
         notifyClosed(reason);
     }
 

@@ -41,7 +41,8 @@ public final class TcpLayer implements Ipv4Transport {
     private final Map<ConnectionKey, TcpConnection> table = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final IsnGenerator isn = new IsnGenerator(random);
-    private int deciding;
+    /** Connections in DECIDING or SYN_RECEIVED: the SYN backlog. */
+    private int embryonic;
     private double challengeTokens;
     private long challengeRefillAt;
 
@@ -68,9 +69,9 @@ public final class TcpLayer implements Ipv4Transport {
         return table.size();
     }
 
-    /** SYNs waiting for the acceptor. */
-    public int pendingDecisions() {
-        return deciding;
+    /** Half-open connections (decision pending or SYN-ACK unanswered). */
+    public int embryonicConnections() {
+        return embryonic;
     }
 
     @Override
@@ -114,7 +115,7 @@ public final class TcpLayer implements Ipv4Transport {
             counters.inc(Counter.TCP_TABLE_FULL);
             return;
         }
-        if (deciding >= cfg.maxPendingSyns()) {
+        if (embryonic >= cfg.maxPendingSyns()) {
             counters.inc(Counter.TCP_SYN_BACKLOG_FULL);
             return;
         }
@@ -127,7 +128,7 @@ public final class TcpLayer implements Ipv4Transport {
         TcpConnection conn = new TcpConnection(this, ctx, key, id, seg, packet.quote(Ipv4Layer.QUOTE_PAYLOAD),
                 random.nextInt());
         table.put(key, conn);
-        deciding++;
+        embryonic++;
         counters.inc(Counter.TCP_SYN_RECEIVED);
         conn.awaitDecision(ctx.nowMillis() + cfg.decisionTimeoutMillis());
         CompletionStage<FlowVerdict> stage;
@@ -157,7 +158,6 @@ public final class TcpLayer implements Ipv4Transport {
         }
         switch (verdict) {
             case FlowVerdict.Accept(var handler) when error == null -> {
-                deciding--;
                 counters.inc(Counter.TCP_ACCEPTED);
                 conn.accept(handler, isn.next(conn.key.remoteIp(), conn.key.remotePort(), conn.key.guestIp(),
                         conn.key.guestPort()));
@@ -190,11 +190,16 @@ public final class TcpLayer implements Ipv4Transport {
         conn.terminate(CloseReason.NEVER_OPENED);
     }
 
-    void remove(TcpConnection conn, boolean wasDeciding) {
+    void remove(TcpConnection conn, boolean wasEmbryonic) {
         table.remove(conn.key, conn);
-        if (wasDeciding) {
-            deciding--;
+        if (wasEmbryonic) {
+            embryonic--;
         }
+    }
+
+    /** The handshake completed: the connection leaves the SYN backlog. */
+    void established() {
+        embryonic--;
     }
 
     boolean allowChallengeAck() {
