@@ -242,7 +242,13 @@ public final class TcpConnection implements Flow, SegmentEmitter {
         }
         if (snd.finAcked()) {
             switch (state) {
-                case FIN_WAIT_1 -> state = TcpState.FIN_WAIT_2;
+                case FIN_WAIT_1 -> {
+                    state = TcpState.FIN_WAIT_2;
+                    if (appClosed) {
+                        // an orphaned FIN_WAIT_2 must not live forever if the guest never closes
+                        timeWaitAt = now + cfg.timeWaitMillis();
+                    }
+                }
                 case CLOSING -> {
                     enterTimeWait();
                     return;
@@ -272,6 +278,7 @@ public final class TcpConnection implements Flow, SegmentEmitter {
             return;
         }
         boolean hadFin = rcv.finReceived();
+        TcpState before = state;
         TcpReceiver.Result r = rcv.accept(seg.seq(), seg.buffer(), seg.payloadOffset(), seg.payloadLength(),
                 seg.has(TcpSegment.FIN));
         switch (r) {
@@ -302,7 +309,7 @@ public final class TcpConnection implements Flow, SegmentEmitter {
             }
         }
         deliver();
-        if (state == TcpState.TIME_WAIT && timeWaitAt < 0) {
+        if (state == TcpState.TIME_WAIT && before != TcpState.TIME_WAIT) {
             sendAck();
             enterTimeWait();
         }

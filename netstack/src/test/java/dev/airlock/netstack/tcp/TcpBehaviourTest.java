@@ -296,4 +296,17 @@ class TcpBehaviourTest {
         assertTrue(s.windowScale() >= 0);
         assertFalse(s.has(TcpSegment.RST));
     }
+
+    @Test
+    void orphanedFinWait2TimesOut() throws Exception {
+        startAccepting(TcpConfig.DEFAULT.withTimeWaitMillis(300));
+        TestGuest g = connect(40011);
+        opened.get().close();
+        Captured fin = h.next();
+        h.send(g.ackTo(fin.tcp().seq() + 1)); // the guest acknowledges our FIN but never sends its own
+        h.sync();
+        assertEquals(1, h.stack.tcpConnections());
+        Thread.sleep(600);
+        assertEquals(0, h.stack.tcpConnections(), "FIN_WAIT_2 after close() is bounded in time");
+    }
 }
