@@ -217,7 +217,9 @@ final class TcpSender {
         cc.onRetransmitTimeout(sndMax - sndUna);
         inRecovery = false;
         dupAcks = 0;
-        sack.clear();
+        if (consecutiveTimeouts >= 2) {
+            sack.clear(); // the receiver may have reneged (RFC 2018 section 8): stop trusting SACKs
+        }
         timing = false;
         rtt.backOff();
         sndNxt = sndUna;
@@ -231,6 +233,15 @@ final class TcpSender {
      */
     void transmit(long now, SegmentEmitter out) {
         while (true) {
+            int limit = Integer.MAX_VALUE;
+            if (sackOn && Seq.lt(sndNxt, sndMax) && !sack.isEmpty()) {
+                // resending after a timeout: skip what the guest has SACKed (RFC 6675 section 5.1)
+                int hole = sack.nextHole(sndNxt, holeEnd);
+                if (Seq.lt(hole, holeEnd[0])) {
+                    limit = holeEnd[0] - hole;
+                }
+                sndNxt = Seq.min(hole, sndMax);
+            }
             int avail = dataEnd() - sndNxt;
             int inFlight = sndNxt - sndUna;
             if (avail > 0) {
@@ -238,8 +249,8 @@ final class TcpSender {
                 if (room <= 0) {
                     return;
                 }
-                int len = Math.min(mss, Math.min(avail, room));
-                if (len < mss && len < avail && len < maxSndWnd / 2 && inFlight > 0) {
+                int len = Math.min(Math.min(mss, limit), Math.min(avail, room));
+                if (len < mss && len < avail && len < limit && len < maxSndWnd / 2 && inFlight > 0) {
                     return; // wait for more window rather than send a runt
                 }
                 boolean fin = finQueued && len == avail;
