@@ -94,6 +94,7 @@ class ProxyClientsTest {
     @Test
     void webSocketUpgradeIsDecidedThenRelayed() throws Exception {
         CompletableFuture<String> reply = new CompletableFuture<>();
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
         HttpClient h1 = HttpClient.newBuilder().proxy(client.proxy().orElseThrow()).sslContext(client.sslContext())
                 .version(HttpClient.Version.HTTP_1_1).build();
         WebSocket ws = h1.newWebSocketBuilder().buildAsync(URI.create("wss://api.test:" + gw.upstream.port() + "/ws"),
@@ -101,15 +102,23 @@ class ProxyClientsTest {
                     @Override
                     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
                         reply.complete(data.toString());
+                        webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        closed.complete(statusCode);
                         return null;
                     }
                 }).get(10, TimeUnit.SECONDS);
         ws.sendText("ping", true);
         assertEquals("echo: ping", reply.get(10, TimeUnit.SECONDS));
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        assertEquals(WebSocket.NORMAL_CLOSURE, closed.get(10, TimeUnit.SECONDS), "the close handshake crosses the relay");
         assertTrue(gw.auditLines().stream().anyMatch(l -> l.contains("\"path\":\"/ws\"") && l.contains("\"status\":101")),
                 "the upgrade request must be audited with its 101");
-        h1.close();
+        h1.shutdownNow();
     }
 
     @Test
