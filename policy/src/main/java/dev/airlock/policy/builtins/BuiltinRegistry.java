@@ -32,7 +32,9 @@ public final class BuiltinRegistry {
             UnitsBuiltins.declarations(),
             SemverBuiltins.declarations(),
             UuidBuiltins.declarations(),
-            RandBuiltins.declarations());
+            RandBuiltins.declarations(),
+            CryptoBuiltins.declarations(),
+            X509Builtins.declarations());
 
     private static final BuiltinRegistry DEFAULT = new BuiltinRegistry(FAMILIES.stream().flatMap(List::stream).toList());
 
