@@ -34,7 +34,8 @@ public final class BuiltinRegistry {
             UuidBuiltins.declarations(),
             RandBuiltins.declarations(),
             CryptoBuiltins.declarations(),
-            X509Builtins.declarations());
+            X509Builtins.declarations(),
+            JwtBuiltins.declarations());
 
     private static final BuiltinRegistry DEFAULT = new BuiltinRegistry(FAMILIES.stream().flatMap(List::stream).toList());
 
