@@ -35,7 +35,9 @@ public final class BuiltinRegistry {
             RandBuiltins.declarations(),
             CryptoBuiltins.declarations(),
             X509Builtins.declarations(),
-            JwtBuiltins.declarations());
+            JwtBuiltins.declarations(),
+            GraphBuiltins.declarations(),
+            HttpBuiltins.declarations());
 
     private static final BuiltinRegistry DEFAULT = new BuiltinRegistry(FAMILIES.stream().flatMap(List::stream).toList());
 
