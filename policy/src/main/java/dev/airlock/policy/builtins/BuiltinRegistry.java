@@ -37,7 +37,8 @@ public final class BuiltinRegistry {
             X509Builtins.declarations(),
             JwtBuiltins.declarations(),
             GraphBuiltins.declarations(),
-            HttpBuiltins.declarations());
+            HttpBuiltins.declarations(),
+            ProvidersBuiltins.declarations());
 
     private static final BuiltinRegistry DEFAULT = new BuiltinRegistry(FAMILIES.stream().flatMap(List::stream).toList());
 
