@@ -63,4 +63,24 @@ public final class Toolchain {
         run(dir, "objcopy", "-O", "binary", "-j", ".text", "guest.elf", "guest.bin");
         return Files.readAllBytes(dir.resolve("guest.bin"));
     }
+
+    /** Assembles and links with a linker script; returns the ELF file. */
+    public static byte[] assembleElf(Path dir, String source, String linkerScript) throws IOException, InterruptedException {
+        Files.writeString(dir.resolve("kernel.S"), source);
+        Files.writeString(dir.resolve("kernel.ld"), linkerScript);
+        run(dir, "as", "--64", "-o", "kernel.o", "kernel.S");
+        run(dir, "ld", "-m", "elf_x86_64", "-nostdlib", "-T", "kernel.ld", "-o", "kernel.elf", "kernel.o");
+        return Files.readAllBytes(dir.resolve("kernel.elf"));
+    }
+
+    /** The address of {@code symbol} in an ELF built by {@link #assembleElf}, from nm. */
+    public static long symbol(Path dir, String symbol) throws IOException, InterruptedException {
+        for (String line : run(dir, "nm", "kernel.elf").split("\n")) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length == 3 && parts[2].equals(symbol)) {
+                return Long.parseUnsignedLong(parts[0], 16);
+            }
+        }
+        throw new AssertionError("no symbol " + symbol);
+    }
 }
