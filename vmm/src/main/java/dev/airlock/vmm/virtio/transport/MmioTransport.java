@@ -53,6 +53,7 @@ public final class MmioTransport implements BusDevice, VirtioInterrupt {
     private int status;
     private int configGeneration;
     private boolean active;
+    private String lastFailure;
 
     public MmioTransport(VirtioDevice device, GuestMemory memory, InterruptLine irq) {
         this.device = device;
@@ -274,8 +275,6 @@ public final class MmioTransport implements BusDevice, VirtioInterrupt {
         interruptStatus.getAndUpdate(s -> s | MmioRegisters.INTERRUPT_CONFIG_CHANGE);
         irq.pulse();
     }
-
-    private String lastFailure;
 
     /** Why the device last entered DEVICE_NEEDS_RESET, for the operator's log; null if it never did. */
     public synchronized String lastFailure() {
