@@ -104,10 +104,13 @@ public final class MicroVm implements AutoCloseable {
     }
 
     /**
-     * Starts one thread per vCPU and waits until the VM stops (the first vCPU to stop decides
-     * why) or {@code timeout} passes.
+     * Starts one thread per vCPU; the future completes when the VM stops (the first vCPU to
+     * stop decides why).
      */
-    public VcpuStop run(Duration timeout) throws InterruptedException, TimeoutException {
+    public synchronized CompletableFuture<VcpuStop> start() {
+        if (!threads.isEmpty()) {
+            throw new IllegalStateException("the VM was already started");
+        }
         CompletableFuture<VcpuStop> first = new CompletableFuture<>();
         for (KvmVcpu vcpu : vcpus) {
             Thread t = Thread.ofPlatform().daemon().name("vcpu-" + vcpu.id()).start(() -> {
@@ -119,13 +122,29 @@ public final class MicroVm implements AutoCloseable {
             });
             threads.add(t);
         }
+        return first;
+    }
+
+    /** Starts the VM and waits until it stops or {@code timeout} passes. */
+    public VcpuStop run(Duration timeout) throws InterruptedException, TimeoutException {
         try {
-            return first.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return start().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
-            control.requestStop(new VcpuStop.Requested("timed out after " + timeout));
+            requestStop("timed out after " + timeout);
             throw e;
+        }
+    }
+
+    /**
+     * Asks every vCPU to stop at its next exit. A vCPU halted inside the kernel only notices
+     * when something (an interrupt) makes it exit.
+     */
+    public void requestStop(String why) {
+        control.requestStop(new VcpuStop.Requested(why));
+        for (KvmVcpu vcpu : vcpus) {
+            vcpu.requestImmediateExit();
         }
     }
 
