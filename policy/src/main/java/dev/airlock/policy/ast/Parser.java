@@ -835,7 +835,8 @@ public final class Parser {
                         return new Term.Var(s, l);
                     }
                     default -> {
-                        if (v1 && RESERVED_V1.contains(s)) {
+                        // `contains` is also a builtin: a call `contains(s, x)` is a term, as in OPA.
+                        if (v1 && RESERVED_V1.contains(s) && !(s.equals("contains") && at(Kind.LPAREN))) {
                             error(t, "unexpected " + s + " keyword: expected a term");
                         }
                         return new Term.Var(s, l);
