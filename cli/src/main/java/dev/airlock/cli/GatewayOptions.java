@@ -33,7 +33,7 @@ final class GatewayOptions {
 
     @Option(names = "--decision-path", paramLabel = "PATH", defaultValue = "airlock/egress/decision",
             description = "Where the decision document is (default: ${DEFAULT-VALUE}).")
-    String decisionPath;
+    String decisionPath = "airlock/egress/decision";
 
     @Option(names = "--secrets", paramLabel = "FILE", description = "Secrets file (YAML); see docs/secrets.md.")
     Path secrets;

@@ -55,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayContext context;
     private final AgentDirectory agents;
     private final List<AutoCloseable> listeners = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gateway(EventLoopGroup group, ExecutorService blocking, ScheduledExecutorService reloader, AuditLog audit,
                     GatewayContext context, AgentDirectory agents) {
@@ -118,8 +119,10 @@ public final class Gateway implements AutoCloseable {
         return p;
     }
 
+    /** Stops listeners and loops and closes the audit log; safe to call more than once. */
     @Override
     public void close() throws Exception {
+        if (!closed.compareAndSet(false, true)) return;
         for (AutoCloseable l : listeners) l.close();
         reloader.shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
