@@ -68,10 +68,14 @@ public final class DecisionCache implements PolicyEngine {
         long gen = generation.get();
         String revision = delegate.revision();
         if (!Objects.equals(revision, lastRevision)) {
-            // The policy changed: entries of the old revision can no longer be hit; free them now.
-            if (lastRevision != null) invalidateAll();
+            // The policy changed. Entries of other revisions can no longer be hit (the revision is
+            // part of the key); free them now. Entries already under the new revision stay: a
+            // remote engine learns its new revision from the very answer that was just cached.
+            if (lastRevision != null) {
+                invalidations.incrementAndGet();
+                cache.asMap().keySet().removeIf(k -> !Objects.equals(k.revision(), revision));
+            }
             lastRevision = revision;
-            gen = generation.get();
         }
         if (cacheable) {
             Decision cached = cache.getIfPresent(new CacheKey(gen, revision, path, canonical));
