@@ -58,7 +58,7 @@ class CliUsageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "serve", "policy", "ca", "image"})
+    @ValueSource(strings = {"run", "serve", "ca", "image"})
     void commandsNotYetBuiltSaySoInOneLineAndExit2(String command) {
         Result r = run(command);
         assertEquals(2, r.exitCode());

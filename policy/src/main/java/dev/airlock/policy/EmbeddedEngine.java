@@ -139,6 +139,21 @@ public final class EmbeddedEngine implements PolicyEngine {
         return policy.compileQuery(rego, v0);
     }
 
+    /** Like {@link #run} but with each top-level expression's value, for OPA-shaped output. */
+    public List<dev.airlock.policy.topdown.QueryResult> runWithExpressions(CompiledQuery q, Value input, EvalOptions opts) {
+        QueryContext ctx = new QueryContext(QueryContext.nowNanos(), opts.strictBuiltinErrors(), opts.network(),
+                opts.runtime(), opts.print());
+        Evaluator ev = new Evaluator(policy, data, input, ctx, opts.limits());
+        List<dev.airlock.policy.ast.Expr> inOrder = new ArrayList<>(q.body());
+        inOrder.sort(java.util.Comparator.comparingInt((dev.airlock.policy.ast.Expr e) -> e.location().row())
+                .thenComparingInt(e -> e.location().col()));
+        try {
+            return ev.runWithExpressions(q, inOrder);
+        } catch (EvalException e) {
+            throw new RegoException(e.error());
+        }
+    }
+
     public List<Map<String, Value>> run(CompiledQuery q, Value input, EvalOptions opts) {
         QueryContext ctx = new QueryContext(QueryContext.nowNanos(), opts.strictBuiltinErrors(), opts.network(),
                 opts.runtime(), opts.print());

@@ -177,7 +177,7 @@ public final class Parser {
         List<Rule> rules = new ArrayList<>();
         AnnotationParser annotations = new AnnotationParser(file, lexer.comments(), errors);
         List<Annotation> moduleAnnotations = new ArrayList<>(annotations.before(pkgTok.row(), true));
-        while (atKeyword("import")) {
+        while (atKeyword("import") && !keywordIsRefHead()) {
             Token t = advance();
             imports.add(importDecl(t));
         }
@@ -192,7 +192,7 @@ public final class Parser {
                 if (a.scope().equals("package") || a.scope().equals("subpackages")) moduleAnnotations.add(a);
                 else ruleAnns.add(a);
             }
-            if (atKeyword("import")) {
+            if (atKeyword("import") && !keywordIsRefHead()) {
                 error(cur(), "unexpected import: imports must come before rules");
             }
             rules.addAll(rule(ruleAnns));
@@ -256,7 +256,7 @@ public final class Parser {
     private List<Rule> rule(List<Annotation> annotations) {
         Token start = cur();
         boolean isDefault = false;
-        if (atKeyword("default")) {
+        if (atKeyword("default") && !keywordIsRefHead()) {
             advance();
             isDefault = true;
         }
@@ -276,7 +276,7 @@ public final class Parser {
         Rule r = new Rule(false, head, body, null, annotations, loc(start));
         // else chains
         List<Rule> elses = new ArrayList<>();
-        while (atKeyword("else")) {
+        while (atKeyword("else") && !keywordIsRefHead()) {
             Token et = advance();
             if (head.isMultiValue() || head.ref().path().size() > 1 && !head.isFunction()) {
                 error(et, "else keyword cannot be used on multi-value or partial rules");
@@ -365,7 +365,7 @@ public final class Parser {
         if (!at(Kind.IDENT)) {
             error(cur(), "unexpected " + cur().describe() + " token: expected rule head (a name such as p, f(x) or p.q[r])");
         }
-        if (KEYWORDS.contains(cur().text()) && v1 && !cur().text().equals("else")) {
+        if (KEYWORDS.contains(cur().text()) && v1 && !keywordIsRefHead()) {
             error(cur(), "unexpected " + cur().text() + " keyword: expected rule head");
         }
         Token nameTok = advance();
@@ -451,7 +451,7 @@ public final class Parser {
             e = every(start);
         } else {
             boolean negated = false;
-            if (atKeyword("not") && !isRefContinuation(1)) {
+            if (atKeyword("not") && !isRefContinuation(1) && !keywordIsRefHead()) {
                 advance();
                 negated = true;
             }
@@ -809,6 +809,10 @@ public final class Parser {
             case IDENT -> {
                 advance();
                 String s = t.text();
+                if (attachedRefSuffix()) {
+                    // Keywords may name the head of a reference: `as.foo`, `true.bar`, `data.if`.
+                    return new Term.Var(s, l);
+                }
                 switch (s) {
                     case "true" -> {
                         return new Term.Scalar(BoolValue.TRUE, l);
@@ -843,6 +847,22 @@ public final class Parser {
                 return null;
             }
         }
+    }
+
+    /** True when the current token is '.' or '[' written directly after the previous token. */
+    private boolean attachedRefSuffix() {
+        Token n = cur();
+        Token prev = toks.get(Math.max(p - 1, 0));
+        return (n.is(Kind.DOT) || n.is(Kind.LBRACK)) && !n.nlBefore() && n.row() == prev.row()
+                && n.col() == prev.col() + prev.text().length();
+    }
+
+    /** True when the token after the current one is '.' or '[' attached to it (a keyword used as a ref head). */
+    private boolean keywordIsRefHead() {
+        Token t = cur();
+        Token n = peekTok(1);
+        return (n.is(Kind.DOT) || n.is(Kind.LBRACK)) && !n.nlBefore() && n.row() == t.row()
+                && n.col() == t.col() + t.text().length();
     }
 
     private static final java.util.Set<String> RESERVED_V1 = java.util.Set.of(

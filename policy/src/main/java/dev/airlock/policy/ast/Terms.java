@@ -112,7 +112,8 @@ public final class Terms {
                 o.values().forEach(x -> walk(x, visit));
             }
             case Term.Call c -> {
-                walk(c.op(), visit);
+                // The callee is a name, not variables: visit it, but not its parts.
+                visit.apply(c.op());
                 c.args().forEach(x -> walk(x, visit));
             }
             case Term.ArrayCompr c -> {

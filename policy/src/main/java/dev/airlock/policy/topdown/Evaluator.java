@@ -89,6 +89,31 @@ public final class Evaluator {
         this.calls = new CallEval(this);
     }
 
+    /** Runs the query, also reporting each top-level expression's value (for CLI output). */
+    public List<QueryResult> runWithExpressions(CompiledQuery q, List<dev.airlock.policy.ast.Expr> inOrder) {
+        exprValues = new java.util.IdentityHashMap<>();
+        List<QueryResult> out = new ArrayList<>();
+        Frame f = new Frame();
+        try {
+            evalBody(q.body(), 0, f, () -> {
+                Map<String, Value> row = new LinkedHashMap<>();
+                for (String v : q.resultVars()) {
+                    Value b = f.get(v);
+                    if (b != null) row.put(v, b);
+                }
+                List<Value> vals = new ArrayList<>();
+                for (Expr e : inOrder) vals.add(exprValues.getOrDefault(e, BoolValue.TRUE));
+                out.add(new QueryResult(row, vals));
+                return true;
+            });
+        } catch (StackOverflowError e) {
+            throw new EvalException(RegoError.EVAL_LIMIT, "evaluation nested too deeply (stack exhausted)", Location.NONE);
+        }
+        return out;
+    }
+
+    private Map<Expr, Value> exprValues;
+
     /** Runs the query; each solution is the bindings of the query's result variables. */
     public List<Map<String, Value>> run(CompiledQuery q) {
         List<Map<String, Value>> out = new ArrayList<>();
@@ -165,6 +190,13 @@ public final class Evaluator {
                         Term out = c.args().getLast();
                         return calls.evalCall(c, c.args().subList(0, arity), f, v -> unifyValue(out, v, f, k));
                     }
+                }
+                if (exprValues != null && !(t instanceof Term.Call)) {
+                    return evalTerm(t, f, v -> {
+                        if (v == BoolValue.FALSE) return true;
+                        exprValues.put(e, v);
+                        return k.run();
+                    });
                 }
                 return evalTerm(t, f, v -> v == BoolValue.FALSE || k.run());
             }

@@ -7,5 +7,5 @@ import java.time.Duration;
  * evaluated, wall-clock time, and nesting depth of rule and function evaluation.
  */
 public record Limits(long maxSteps, Duration maxTime, int maxDepth) {
-    public static final Limits DEFAULT = new Limits(50_000_000L, Duration.ofSeconds(10), 200);
+    public static final Limits DEFAULT = new Limits(50_000_000L, Duration.ofSeconds(10), 100);
 }
