@@ -67,7 +67,7 @@ final class PolicyFiles {
         return v;
     }
 
-    private static Value merge(Value a, Value b) {
+    static Value merge(Value a, Value b) {
         if (a instanceof ObjectValue x && b instanceof ObjectValue y) {
             TreeMap<Value, Value> m = new TreeMap<>(x.entries());
             for (Map.Entry<Value, Value> e : y.entries().entrySet()) {
