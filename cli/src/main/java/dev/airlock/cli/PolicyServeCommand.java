@@ -85,8 +85,9 @@ final class PolicyServeCommand implements Callable<Integer> {
         Thread hook = new Thread(server::close, "airlock-policy-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         InetSocketAddress bound = server.address();
-        err.printf("airlock policy serve: %d policies on http://%s:%d (OPA REST API; decision ids %s)%n",
-                store.modules().size(), hostText(bound), bound.getPort(), decisionIds ? "on" : "off");
+        int n = store.modules().size();
+        err.printf("airlock policy serve: %d %s on http://%s:%d (OPA REST API; decision ids %s)%n",
+                n, n == 1 ? "policy" : "policies", hostText(bound), bound.getPort(), decisionIds ? "on" : "off");
         if (!bound.getAddress().isLoopbackAddress()) {
             err.println("airlock policy serve: warning: listening beyond loopback; the API has no authentication"
                     + " and PUT /v1/policies changes the policy.");

@@ -66,7 +66,7 @@ class PolicyServeCommandTest {
             server.close();
         }
         assertEquals(0, exit.get(10, TimeUnit.SECONDS));
-        assertTrue(run.err().toString().contains("1 policies on http://127.0.0.1:"), run.err().toString());
+        assertTrue(run.err().toString().contains("1 policy on http://127.0.0.1:"), run.err().toString());
         assertTrue(run.err().toString().contains("decision ids on"), run.err().toString());
     }
 
