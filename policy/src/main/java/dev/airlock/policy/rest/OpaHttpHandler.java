@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -25,6 +26,8 @@ import java.util.concurrent.RejectedExecutionException;
 final class OpaHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final OpaApi api;
     private final ExecutorService workers;
+    /** Completes when this connection's last request has been answered; touched only on the event loop. */
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
     OpaHttpHandler(OpaApi api, ExecutorService workers) {
         this.api = api;
@@ -42,11 +45,15 @@ final class OpaHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         QueryStringDecoder uri = new QueryStringDecoder(msg.uri(), StandardCharsets.UTF_8);
         ApiRequest req = new ApiRequest(msg.method().name(), uri.rawPath(), uri.parameters(), ByteBufUtil.getBytes(msg.content()));
-        try {
-            workers.execute(() -> write(ctx, api.handle(req), keepAlive));
-        } catch (RejectedExecutionException e) {
-            write(ctx, new ApiResponse(503, new OpaErrorBody(OpaErrorBody.INTERNAL, "server is shutting down").toValue().toString()), false);
-        }
+        // Chained, not just submitted: a client that pipelines requests must get the answers in
+        // request order (HTTP/1.1), so each request of this connection waits for the one before.
+        tail = tail.thenRunAsync(() -> write(ctx, api.handle(req), keepAlive), workers)
+                .exceptionally(e -> {
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : e;
+                    String why = cause instanceof RejectedExecutionException ? "server is shutting down" : String.valueOf(cause.getMessage());
+                    write(ctx, new ApiResponse(503, new OpaErrorBody(OpaErrorBody.INTERNAL, why).toValue().toString()), false);
+                    return null;
+                });
     }
 
     private static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {

@@ -104,4 +104,20 @@ class OpaServerCurlTest {
         }
         assertEquals(200, h.get("/health").status());
     }
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        // The first request is slower (it compiles its query); the second must still come second.
+        try (Socket s = new Socket("127.0.0.1", h.server.address().getPort())) {
+            s.setSoTimeout(5000);
+            String slow = "POST /v1/query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n"
+                    + "{\"query\": \"first := data.allowed_hosts\"}";
+            String fast = "GET /v1/data/airlock/egress/first_host HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+            s.getOutputStream().write((slow + fast).getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            int first = reply.indexOf("\"first\"");
+            int second = reply.indexOf("\"result\":\"api.openai.com\"");
+            assertTrue(first > 0 && second > first, reply);
+        }
+    }
 }
