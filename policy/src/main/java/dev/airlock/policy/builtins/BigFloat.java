@@ -13,6 +13,8 @@ import java.math.RoundingMode;
  */
 final class BigFloat {
     static final int MANTISSA_BITS = 64;
+    /** Binary exponents beyond this are left unrounded (float64 itself stops at 1024). */
+    static final int MAX_EXPONENT_BITS = 4096;
     private static final MathContext QUOTIENT = new MathContext(60, RoundingMode.HALF_EVEN);
 
     private BigFloat() {}
@@ -23,6 +25,9 @@ final class BigFloat {
         BigDecimal abs = x.abs();
         // Estimate the binary exponent e so that abs / 2^e has MANTISSA_BITS integer bits.
         long bits = estimateBits(abs);
+        // Beyond float64's range the rounding position is irrelevant for policies, and exact
+        // scaling by 2^e would cost time proportional to |e|: keep the decimal as it is.
+        if (Math.abs(bits) > MAX_EXPONENT_BITS) return x;
         int e = (int) (bits - MANTISSA_BITS);
         BigInteger m = scaleByPow2(abs, -e).setScale(0, RoundingMode.HALF_EVEN).toBigIntegerExact();
         while (m.bitLength() > MANTISSA_BITS) {

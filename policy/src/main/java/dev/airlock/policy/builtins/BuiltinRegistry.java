@@ -28,7 +28,17 @@ public final class BuiltinRegistry {
             RegexBuiltins.declarations(),
             GlobBuiltins.declarations(),
             NetBuiltins.declarations(),
-            TimeBuiltins.declarations());
+            TimeBuiltins.declarations(),
+            UnitsBuiltins.declarations(),
+            SemverBuiltins.declarations(),
+            UuidBuiltins.declarations(),
+            RandBuiltins.declarations(),
+            CryptoBuiltins.declarations(),
+            X509Builtins.declarations(),
+            JwtBuiltins.declarations(),
+            GraphBuiltins.declarations(),
+            HttpBuiltins.declarations(),
+            ProvidersBuiltins.declarations());
 
     private static final BuiltinRegistry DEFAULT = new BuiltinRegistry(FAMILIES.stream().flatMap(List::stream).toList());
 

@@ -152,18 +152,27 @@ public final class TimeBuiltins {
 
     private static Value addDate(List<Value> a) throws BuiltinException {
         long ns = nsOf(a.get(0), 1);
-        long years = Operands.integer(a, 2).longValueExact();
-        long months = Operands.integer(a, 3).longValueExact();
-        long days = Operands.integer(a, 4).longValueExact();
+        long years = dateDelta(Operands.integer(a, 2));
+        long months = dateDelta(Operands.integer(a, 3));
+        long days = dateDelta(Operands.integer(a, 4));
         ZonedDateTime t = GoTimeLayout.at(instant(ns), ZoneOffset.UTC);
         // Go normalizes year/month/day arithmetically: Oct 31 + 1 month is Dec 1.
         long m0 = t.getMonthValue() - 1 + months;
         long y = t.getYear() + years + Math.floorDiv(m0, 12);
         int m = (int) Math.floorMod(m0, 12) + 1;
         if (Math.abs(y) > 1_000_000) throw BuiltinException.error("time outside of valid range");
-        LocalDate date = LocalDate.of((int) y, m, 1).plusDays(t.getDayOfMonth() - 1 + days);
-        Instant i = date.atTime(t.toLocalTime()).toInstant(ZoneOffset.UTC);
-        return nanos(i);
+        try {
+            LocalDate date = LocalDate.of((int) y, m, 1).plusDays(t.getDayOfMonth() - 1 + days);
+            return nanos(date.atTime(t.toLocalTime()).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeException | ArithmeticException e) {
+            throw BuiltinException.error("time outside of valid range");
+        }
+    }
+
+    /** A years/months/days operand; anything past a billion lands outside int64 nanoseconds anyway. */
+    private static long dateDelta(BigInteger v) throws BuiltinException {
+        if (v.abs().compareTo(BigInteger.valueOf(1_000_000_000L)) > 0) throw BuiltinException.error("time outside of valid range");
+        return v.longValue();
     }
 
     /** OPA's time.diff: calendar differences, normalized so each unit is non-negative. */

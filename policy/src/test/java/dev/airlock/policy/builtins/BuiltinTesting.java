@@ -26,8 +26,9 @@ final class BuiltinTesting {
         final Map<Object, Object> cache = new HashMap<>();
         final List<String> printed = new ArrayList<>();
         boolean network;
+        long time = QUERY_TIME;
 
-        @Override public long queryTimeNanos() { return QUERY_TIME; }
+        @Override public long queryTimeNanos() { return time; }
         @Override public boolean strictBuiltinErrors() { return true; }
         @Override public boolean networkEnabled() { return network; }
         @Override public Value runtime() { return NullValue.NULL; }

@@ -36,6 +36,8 @@ class CoreBuiltinsTest {
         expect("1.5", "plus", "1", "0.5");
         expect("0.3", "plus", "0.1", "0.2");
         expect("0", "div", "0", "5");
+        // extreme exponents stay fast
+        assertEquals(json("1.5e-100000"), callUnchecked("mul", "1e-100000", "1.5"));
     }
 
     private static Object callUnchecked(String name, String... args) {
