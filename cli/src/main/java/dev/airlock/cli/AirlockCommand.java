@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             PolicyCommand.class,
             AuditCommand.class,
             CaCommand.class,
+            SecretsCommand.class,
             ImageCommand.class,
             VersionCommand.class,
         })

@@ -1,5 +1,6 @@
 package dev.airlock.cli;
 
+import dev.airlock.policy.PolicyBundle;
 import dev.airlock.policy.EmbeddedEngine;
 import dev.airlock.policy.EvalOptions;
 import dev.airlock.policy.ast.Expr;
@@ -52,24 +53,24 @@ final class PolicyEvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            PolicyFiles files = PolicyFiles.load(data);
+            PolicyBundle files = PolicyBundle.load(data);
             Value in = null;
             if (input != null) {
                 List<RegoError> errors = new ArrayList<>();
                 if (!Files.isRegularFile(input)) {
                     throw new RegoException(RegoError.INVALID_INPUT, "input file not found: " + input, Location.NONE);
                 }
-                in = PolicyFiles.readDoc(input, errors);
+                in = PolicyBundle.readDoc(input, errors);
                 if (!errors.isEmpty()) throw new RegoException(errors);
             }
             EvalOptions opts = EvalOptions.DEFAULT.withStrict(strict).withPrint(s -> err.println(s));
-            EmbeddedEngine engine = EmbeddedEngine.build(files.modules, files.data, v0, BuiltinRegistry.standard(), opts);
+            EmbeddedEngine engine = EmbeddedEngine.build(files.modules(), files.data(), v0, BuiltinRegistry.standard(), opts);
             CompiledQuery q = engine.prepare(query, v0);
             List<QueryResult> rows = engine.runWithExpressions(q, in, opts);
             out.println(render(q, rows));
             return 0;
         } catch (RegoException e) {
-            PolicyFiles.printErrors(err, e);
+            PolicyBundle.printErrors(err, e);
             return 1;
         }
     }

@@ -1,6 +1,7 @@
 package dev.airlock.cli;
 
 import dev.airlock.policy.EvalOptions;
+import dev.airlock.policy.PolicyBundle;
 import dev.airlock.policy.ast.Location;
 import dev.airlock.policy.ast.RegoError;
 import dev.airlock.policy.ast.RegoException;
@@ -8,8 +9,6 @@ import dev.airlock.policy.builtins.BuiltinRegistry;
 import dev.airlock.policy.rest.OpaApi;
 import dev.airlock.policy.rest.OpaServer;
 import dev.airlock.policy.rest.PolicyStore;
-import dev.airlock.policy.value.ObjectValue;
-import dev.airlock.policy.value.Value;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -71,7 +70,7 @@ final class PolicyServeCommand implements Callable<Integer> {
         try {
             store = load();
         } catch (RegoException e) {
-            PolicyFiles.printErrors(err, e);
+            PolicyBundle.printErrors(err, e);
             return 1;
         }
         OpaServer server;
@@ -116,25 +115,14 @@ final class PolicyServeCommand implements Callable<Integer> {
             if (Files.isDirectory(d)) trees.add(d);
             else documents.add(d);
         }
-        PolicyFiles files = PolicyFiles.load(trees);
-        Value merged = files.data;
-        List<RegoError> errors = new ArrayList<>();
+        PolicyBundle bundle = PolicyBundle.load(trees);
         for (Path doc : documents) {
             if (!Files.isRegularFile(doc)) {
-                errors.add(new RegoError(RegoError.INVALID_INPUT, "data file not found: " + doc, Location.NONE));
-                continue;
+                throw new RegoException(RegoError.INVALID_INPUT, "data file not found: " + doc, Location.NONE);
             }
-            Value v = PolicyFiles.readDoc(doc, errors);
-            if (v == null) continue;
-            if (!(v instanceof ObjectValue)) {
-                errors.add(new RegoError(RegoError.INVALID_INPUT, doc + ": data must be a JSON/YAML object, not a " + v.typeName(),
-                        Location.NONE));
-                continue;
-            }
-            merged = PolicyFiles.merge(merged, v);
+            bundle.withDataFile(doc);
         }
-        if (!errors.isEmpty()) throw new RegoException(errors);
-        return PolicyStore.load(files.modules, merged, v0, BuiltinRegistry.standard(), EvalOptions.DEFAULT);
+        return PolicyStore.load(bundle.modules(), bundle.data(), v0, BuiltinRegistry.standard(), EvalOptions.DEFAULT);
     }
 
     /** {@code host:port}, {@code [v6]:port}, or {@code :port} for every interface (as OPA's --addr). */

@@ -1,5 +1,6 @@
 package dev.airlock.cli;
 
+import dev.airlock.policy.PolicyBundle;
 import dev.airlock.policy.EmbeddedEngine;
 import dev.airlock.policy.EvalOptions;
 import dev.airlock.policy.ast.RegoException;
@@ -44,10 +45,10 @@ final class PolicyTestCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         EmbeddedEngine engine;
         try {
-            PolicyFiles files = PolicyFiles.load(paths);
-            engine = EmbeddedEngine.build(files.modules, files.data, v0, BuiltinRegistry.standard(), EvalOptions.DEFAULT);
+            PolicyBundle files = PolicyBundle.load(paths);
+            engine = EmbeddedEngine.build(files.modules(), files.data(), v0, BuiltinRegistry.standard(), EvalOptions.DEFAULT);
         } catch (RegoException e) {
-            PolicyFiles.printErrors(err, e);
+            PolicyBundle.printErrors(err, e);
             return 1;
         }
         List<RuleNode> tests = new ArrayList<>();

@@ -13,6 +13,11 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -76,7 +81,8 @@ public final class TlsEchoServer implements AutoCloseable {
                                                 }
                                             }));
                                 } else {
-                                    ctx.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(16 << 20), new Echo("HTTP/1.1"));
+                                    ctx.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(16 << 20),
+                                            new WebSocketServerProtocolHandler("/ws"), new WebSocketEcho(), new Echo("HTTP/1.1"));
                                 }
                             }
                         });
@@ -99,6 +105,14 @@ public final class TlsEchoServer implements AutoCloseable {
         channel.close().syncUninterruptibly();
     }
 
+    /** Echoes WebSocket text frames back with an "echo: " prefix. */
+    private static final class WebSocketEcho extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+            ctx.writeAndFlush(new TextWebSocketFrame("echo: " + frame.text()));
+        }
+    }
+
     /** Replies {"protocol", "method", "uri", "headers": {...}, "body"}. */
     private static final class Echo extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final String protocol;
@@ -109,6 +123,10 @@ public final class TlsEchoServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            if (req.uri().startsWith("/sse")) {
+                serverSentEvents(ctx);
+                return;
+            }
             StringBuilder sb = new StringBuilder("{\"protocol\":\"").append(protocol).append("\",\"method\":\"")
                     .append(req.method()).append("\",\"uri\":").append(quote(req.uri())).append(",\"headers\":{");
             boolean first = true;
@@ -123,6 +141,24 @@ public final class TlsEchoServer implements AutoCloseable {
             resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
             HttpUtil.setContentLength(resp, body.readableBytes());
             ctx.writeAndFlush(resp);
+        }
+
+        /**
+         * Three events, one every 300 ms, on a chunked response: a client that sees the first
+         * event before the stream ends proves the gateway streams instead of buffering.
+         */
+        private static void serverSentEvents(ChannelHandlerContext ctx) {
+            DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
+            HttpUtil.setTransferEncodingChunked(head, true);
+            ctx.writeAndFlush(head);
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                ctx.executor().schedule(() -> {
+                    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("data: event " + n + "\n\n", StandardCharsets.UTF_8)));
+                    if (n == 2) ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                }, 300L * (i + 1), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
         }
 
         private static String quote(String s) {

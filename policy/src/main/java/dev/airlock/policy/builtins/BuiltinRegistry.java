@@ -13,7 +13,32 @@ import java.util.TreeMap;
  */
 public final class BuiltinRegistry {
     /** Every builtin family, in one place. */
-    private static final List<List<Builtin>> FAMILIES = List.of();
+    private static final List<List<Builtin>> FAMILIES = List.of(
+            ComparisonBuiltins.declarations(),
+            ArithmeticBuiltins.declarations(),
+            AggregateBuiltins.declarations(),
+            ArrayBuiltins.declarations(),
+            SetBuiltins.declarations(),
+            TypeBuiltins.declarations(),
+            CastBuiltins.declarations(),
+            StringBuiltins.declarations(),
+            ObjectBuiltins.declarations(),
+            EncodingBuiltins.declarations(),
+            SerializationBuiltins.declarations(),
+            RegexBuiltins.declarations(),
+            GlobBuiltins.declarations(),
+            NetBuiltins.declarations(),
+            TimeBuiltins.declarations(),
+            UnitsBuiltins.declarations(),
+            SemverBuiltins.declarations(),
+            UuidBuiltins.declarations(),
+            RandBuiltins.declarations(),
+            CryptoBuiltins.declarations(),
+            X509Builtins.declarations(),
+            JwtBuiltins.declarations(),
+            GraphBuiltins.declarations(),
+            HttpBuiltins.declarations(),
+            ProvidersBuiltins.declarations());
 
     private static final BuiltinRegistry DEFAULT = new BuiltinRegistry(FAMILIES.stream().flatMap(List::stream).toList());
 

@@ -61,7 +61,7 @@ final class Certificates {
     static X509Certificate selfSignedRoot(KeyPair keys, Instant notBefore, Instant notAfter, Instant createdAt) {
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
                 .addRDN(BCStyle.O, "airlock")
-                .addRDN(BCStyle.CN, "airlock local CA " + DateTimeFormatter.ISO_INSTANT.format(createdAt))
+                .addRDN(BCStyle.CN, "airlock local CA " + DateTimeFormatter.ISO_INSTANT.format(createdAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
                 .build();
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();

@@ -1,4 +1,4 @@
-package dev.airlock.cli;
+package dev.airlock.policy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -25,12 +25,38 @@ import java.util.stream.Stream;
  * and {@code data.json} / {@code data.yaml} files merged into data at their directory's path
  * relative to the path given.
  */
-final class PolicyFiles {
-    final Map<String, String> modules = new TreeMap<>();
-    Value data = ObjectValue.EMPTY;
+public final class PolicyBundle {
+    private final Map<String, String> modules = new TreeMap<>();
+    private Value data = ObjectValue.EMPTY;
 
-    static PolicyFiles load(List<Path> paths) throws IOException {
-        PolicyFiles pf = new PolicyFiles();
+    /** Rego modules by file name. */
+    public Map<String, String> modules() {
+        return modules;
+    }
+
+    /** The merged base document. */
+    public Value data() {
+        return data;
+    }
+
+    /**
+     * Adds a JSON or YAML document at the root of data (as {@code --data FILE} does).
+     *
+     * @throws RegoException naming the file when it is not valid JSON/YAML or not an object
+     */
+    public PolicyBundle withDataFile(Path f) throws IOException {
+        List<RegoError> errors = new ArrayList<>();
+        Value doc = readDoc(f, errors);
+        if (!errors.isEmpty()) throw new RegoException(errors);
+        if (!(doc instanceof ObjectValue)) {
+            throw new RegoException(RegoError.INVALID_INPUT, f + ": a data document must be a JSON/YAML object", Location.NONE);
+        }
+        data = merge(data, doc);
+        return this;
+    }
+
+    public static PolicyBundle load(List<Path> paths) throws IOException {
+        PolicyBundle pf = new PolicyBundle();
         List<RegoError> errors = new ArrayList<>();
         for (Path root : paths) {
             if (!Files.exists(root)) {
@@ -67,7 +93,7 @@ final class PolicyFiles {
         return v;
     }
 
-    static Value merge(Value a, Value b) {
+    private static Value merge(Value a, Value b) {
         if (a instanceof ObjectValue x && b instanceof ObjectValue y) {
             TreeMap<Value, Value> m = new TreeMap<>(x.entries());
             for (Map.Entry<Value, Value> e : y.entries().entrySet()) {
@@ -80,7 +106,7 @@ final class PolicyFiles {
     }
 
     /** Reads a JSON or YAML document; errors name the file. */
-    static Value readDoc(Path f, List<RegoError> errors) throws IOException {
+    public static Value readDoc(Path f, List<RegoError> errors) throws IOException {
         String text = Files.readString(f, StandardCharsets.UTF_8);
         String name = f.getFileName().toString();
         try {
@@ -96,7 +122,7 @@ final class PolicyFiles {
     }
 
     /** Prints policy errors as {@code file:line:col: code: message}, one per line. */
-    static void printErrors(PrintWriter err, RegoException e) {
+    public static void printErrors(PrintWriter err, RegoException e) {
         for (RegoError r : e.errors()) err.println(r);
     }
 }

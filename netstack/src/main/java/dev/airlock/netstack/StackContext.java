@@ -1,0 +1,45 @@
+package dev.airlock.netstack;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+
+/** What every layer of one stack shares: configuration, counters, the stack thread, a clock. */
+public final class StackContext {
+    private final StackConfig config;
+    private final NetstackCounters counters;
+    private final EventLoop loop;
+    private final long epochNanos = System.nanoTime();
+
+    public StackContext(StackConfig config, NetstackCounters counters, EventLoop loop) {
+        this.config = config;
+        this.counters = counters;
+        this.loop = loop;
+    }
+
+    public StackConfig config() {
+        return config;
+    }
+
+    public NetstackCounters counters() {
+        return counters;
+    }
+
+    /** The single thread that owns all mutable stack state. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** Monotonic milliseconds since the stack started. */
+    public long nowMillis() {
+        return (System.nanoTime() - epochNanos) / 1_000_000;
+    }
+
+    /** A buffer with {@code headroom} bytes reserved in front and room for {@code capacity} after. */
+    public ByteBuf allocate(int headroom, int capacity) {
+        ByteBuf b = Unpooled.buffer(headroom + capacity);
+        b.writerIndex(headroom);
+        b.readerIndex(headroom);
+        return b;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.airlock.netstack.packet;
+
+import io.netty.buffer.ByteBuf;
+
+/** The Internet checksum (RFC 1071): one's-complement sum of 16-bit words. */
+public final class Checksum {
+    private Checksum() {}
+
+    /** Adds {@code len} bytes at absolute index {@code off} to a running (unfolded) sum. */
+    public static long add(long sum, ByteBuf buf, int off, int len) {
+        int i = off;
+        int end = off + len;
+        while (end - i >= 4) {
+            sum += buf.getUnsignedInt(i);
+            i += 4;
+        }
+        if (end - i >= 2) {
+            sum += buf.getUnsignedShort(i);
+            i += 2;
+        }
+        if (i < end) {
+            sum += (buf.getUnsignedByte(i) << 8);
+        }
+        return sum;
+    }
+
+    public static long add(long sum, byte[] bytes, int off, int len) {
+        int i = off;
+        int end = off + len;
+        while (end - i >= 2) {
+            sum += ((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff);
+            i += 2;
+        }
+        if (i < end) {
+            sum += (bytes[i] & 0xff) << 8;
+        }
+        return sum;
+    }
+
+    /** Folds a running sum into the final 16-bit one's-complement checksum field value. */
+    public static int finish(long sum) {
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return (int) (~sum & 0xffff);
+    }
+
+    /** IPv4 pseudo-header sum for TCP/UDP (RFC 793 / RFC 768). */
+    public static long pseudoHeader4(int src, int dst, int protocol, int length) {
+        return (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + protocol + length;
+    }
+
+    /** IPv6 pseudo-header sum (RFC 8200 section 8.1); addresses are 16-byte arrays. */
+    public static long pseudoHeader6(byte[] src, byte[] dst, int nextHeader, int length) {
+        long sum = add(0, src, 0, 16);
+        sum = add(sum, dst, 0, 16);
+        return sum + (length >>> 16) + (length & 0xffff) + nextHeader;
+    }
+
+    /** True when the bytes, including their embedded checksum field, sum to all-ones. */
+    public static boolean verifies(long initial, ByteBuf buf, int off, int len) {
+        return finish(add(initial, buf, off, len)) == 0;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.airlock.netstack.tap;
+
+import dev.airlock.netstack.Counter;
+import dev.airlock.netstack.NetstackCounters;
+import dev.airlock.netstack.link.FrameReceiver;
+import dev.airlock.netstack.link.LinkEndpoint;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A {@link LinkEndpoint} over a {@link TapDevice}. One reader thread polls the descriptor and
+ * hands frames to the stack; writes happen on the caller's thread (the stack thread), guarded
+ * so a wrapping link may also write from its own timer thread.
+ */
+public final class TapLink implements LinkEndpoint {
+    private static final System.Logger LOG = System.getLogger(TapLink.class.getName());
+    private static final int MAX_FRAME = 65536;
+    private static final int POLL_MILLIS = 50;
+
+    private final TapDevice tap;
+    private final int mtu;
+    private final NetstackCounters linkCounters = new NetstackCounters();
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment txBuf = arena.allocate(VirtioNetHeader.LENGTH + MAX_FRAME);
+    private final MemorySegment txErrno = Libc.newCapture(arena);
+    private Thread reader;
+    private volatile boolean closed;
+
+    public TapLink(TapDevice tap, int mtu) {
+        this.tap = tap;
+        this.mtu = mtu;
+    }
+
+    public String interfaceName() {
+        return tap.name();
+    }
+
+    /** Counters of the link itself (virtio-net header problems, write failures). */
+    public NetstackCounters counters() {
+        return linkCounters;
+    }
+
+    @Override
+    public int mtu() {
+        return mtu;
+    }
+
+    @Override
+    public void start(FrameReceiver receiver) {
+        reader = Thread.ofPlatform().daemon().name("tap-reader-" + tap.name()).start(() -> readLoop(receiver));
+    }
+
+    private void readLoop(FrameReceiver receiver) {
+        try (Arena local = Arena.ofConfined()) {
+            MemorySegment buf = local.allocate(VirtioNetHeader.LENGTH + MAX_FRAME);
+            MemorySegment errno = Libc.newCapture(local);
+            MemorySegment pollfd = local.allocate(8);
+            while (!closed) {
+                if (!tap.pollReadable(pollfd, errno, POLL_MILLIS)) {
+                    continue;
+                }
+                long n;
+                while (!closed && (n = tap.read(buf, errno)) >= 0) {
+                    ByteBuf frame = Unpooled.buffer((int) n);
+                    frame.writeBytes(buf.asSlice(0, n).asByteBuffer());
+                    switch (VirtioNetHeader.accept(frame)) {
+                        case OK -> {
+                            if (frame.readableBytes() > mtu + 14) {
+                                linkCounters.inc(Counter.LINK_RX_TOO_LARGE);
+                                frame.release();
+                            } else {
+                                receiver.receiveFrame(frame);
+                            }
+                        }
+                        case GSO -> {
+                            linkCounters.inc(Counter.LINK_VNET_GSO_DROPPED);
+                            frame.release();
+                        }
+                        case BAD -> {
+                            linkCounters.inc(Counter.LINK_VNET_BAD_HEADER);
+                            frame.release();
+                        }
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            if (!closed) {
+                LOG.log(Level.ERROR, "TAP reader for " + tap.name() + " stopped", e);
+            }
+        }
+    }
+
+    @Override
+    public void writeFrame(ByteBuf frame) {
+        try {
+            int len = frame.readableBytes();
+            if (closed || len > MAX_FRAME) {
+                linkCounters.inc(Counter.LINK_TX_ERRORS);
+                return;
+            }
+            synchronized (this) {
+                txBuf.asSlice(0, VirtioNetHeader.LENGTH).fill((byte) 0);
+                frame.getBytes(frame.readerIndex(), txBuf.asSlice(VirtioNetHeader.LENGTH, len).asByteBuffer());
+                if (!tap.write(txBuf, VirtioNetHeader.LENGTH + len, txErrno)) {
+                    linkCounters.inc(Counter.LINK_TX_ERRORS);
+                }
+            }
+        } catch (NativeCallException e) {
+            linkCounters.inc(Counter.LINK_TX_ERRORS);
+            if (!closed) {
+                LOG.log(Level.WARNING, e.getMessage());
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Thread r = reader;
+        if (r != null) {
+            try {
+                r.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            tap.close();
+            arena.close();
+        }
+    }
+}
