@@ -25,6 +25,17 @@ final class GatewayOptions {
             description = "Rego file or directory (repeatable; embedded engine). Default: the shipped policy rego/airlock/egress.rego.")
     List<Path> policies = new ArrayList<>();
 
+    @Option(names = "--opa-url", paramLabel = "URL",
+            description = "Ask a running OPA over its REST API instead of the embedded engine (e.g. http://127.0.0.1:8181).")
+    java.net.URI opaUrl;
+
+    @Option(names = "--opa-timeout", paramLabel = "MILLIS", defaultValue = "500",
+            description = "Per-attempt timeout for OPA requests (default: ${DEFAULT-VALUE}); failures deny.")
+    long opaTimeoutMillis = 500;
+
+    @Option(names = "--no-decision-cache", description = "Ask the policy for every decision (default: cache identical inputs for 10 s).")
+    boolean noDecisionCache;
+
     @Option(names = "--data", paramLabel = "FILE", description = "JSON/YAML base document merged at the root of data (repeatable).")
     List<Path> data = new ArrayList<>();
 
@@ -70,11 +81,23 @@ final class GatewayOptions {
     Gateway open(java.io.PrintStream log) throws Exception {
         Path state = stateDirOrDefault();
         Files.createDirectories(state);
-        List<Path> policyPaths = policies.isEmpty() ? List.of(shippedPolicy(state)) : policies;
-        PolicyEngine engine = ReloadingEngine.open(policyPaths, data, v0);
+        PolicyEngine engine;
+        if (opaUrl != null) {
+            if (!policies.isEmpty() || !data.isEmpty()) {
+                throw new IllegalArgumentException("--opa-url asks a running OPA; --policy and --data belong to that OPA, not to airlock");
+            }
+            engine = new dev.airlock.policy.rest.OpaRestEngine(dev.airlock.policy.rest.OpaClientOptions.of(opaUrl)
+                    .withTimeout(java.time.Duration.ofMillis(opaTimeoutMillis))
+                    .withDeadline(java.time.Duration.ofMillis(Math.max(1000, 2 * opaTimeoutMillis))));
+        } else {
+            List<Path> policyPaths = policies.isEmpty() ? List.of(shippedPolicy(state)) : policies;
+            engine = ReloadingEngine.open(policyPaths, data, v0);
+        }
+        boolean blocks = opaUrl != null;
+        if (!noDecisionCache) engine = new dev.airlock.policy.cache.DecisionCache(engine);
         Path auditFile = audit != null ? audit : home().resolve("audit.jsonl");
         Files.createDirectories(auditFile.toAbsolutePath().getParent());
-        return Gateway.open(new Gateway.Options(engine, false, decisionPath, secrets, state, auditFile,
+        return Gateway.open(new Gateway.Options(engine, blocks, decisionPath, secrets, state, auditFile,
                 caDir != null ? caDir : CaDirectory.defaultDirectory(), upstreamCas, agents, staticHosts(),
                 GatewayLimits.DEFAULTS), log);
     }

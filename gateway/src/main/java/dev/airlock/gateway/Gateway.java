@@ -11,6 +11,7 @@ import dev.airlock.gateway.upstream.Resolver;
 import dev.airlock.gateway.upstream.UpstreamDialer;
 import dev.airlock.policy.PolicyEngine;
 import dev.airlock.policy.ReloadingEngine;
+import dev.airlock.policy.cache.DecisionCache;
 import dev.airlock.secrets.ca.LocalCa;
 import dev.airlock.secrets.store.ReloadResult;
 import dev.airlock.secrets.store.SecretsStore;
@@ -86,7 +87,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static void reload(PolicyEngine engine, SecretsStore secrets, PrintStream log) {
-        if (engine instanceof ReloadingEngine r) {
+        PolicyEngine inner = engine instanceof DecisionCache cache ? cache.delegate() : engine;
+        if (inner instanceof ReloadingEngine r) {
             String before = r.revision();
             String error = r.reloadIfChanged();
             if (error != null) {

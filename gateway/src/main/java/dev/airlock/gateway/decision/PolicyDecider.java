@@ -34,7 +34,8 @@ public final class PolicyDecider implements EgressDecider {
         String id = DecisionIds.next();
         try {
             var r = engine.evaluate(path, input);
-            return DecisionReader.read(r.result(), id, r.revision());
+            // OPA numbers its decisions when decision logging is on; keep its id so both logs agree.
+            return DecisionReader.read(r.result(), r.decisionId() != null ? r.decisionId() : id, r.revision());
         } catch (RuntimeException e) {
             String revision;
             try {
