@@ -24,6 +24,11 @@ import java.util.concurrent.Executors;
 
 /** A running gateway on loopback with its own CA and audit log, plus a TLS echo upstream. */
 public final class GatewayHarness implements AutoCloseable {
+    /** The defaults, except a 1 s request-head timeout so slow-client tests stay short. */
+    public static final GatewayLimits LIMITS = new GatewayLimits(GatewayLimits.DEFAULTS.maxInitialLineBytes(),
+            GatewayLimits.DEFAULTS.maxHeaderBytes(), 1_000, GatewayLimits.DEFAULTS.idleTimeoutMillis(),
+            GatewayLimits.DEFAULTS.connectTimeoutMillis());
+
     public final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final ExecutorService resolverPool = Executors.newFixedThreadPool(2);
     public final TlsEchoServer upstream;
@@ -51,7 +56,7 @@ public final class GatewayHarness implements AutoCloseable {
         hosts.put("private.test", List.of(InetAddress.getByName("10.1.2.3")));
         hosts.put("rebind.test", List.of(InetAddress.getByName("93.184.216.34"), InetAddress.getByName("127.0.0.1")));
         GatewayContext ctx = new GatewayContext(decider, new UpstreamDialer(new Resolver(resolverPool, hosts), 5000),
-                new TlsContexts(ca, List.of(upstream.caPem())), audit, secrets, GatewayLimits.DEFAULTS);
+                new TlsContexts(ca, List.of(upstream.caPem())), audit, secrets, LIMITS);
         proxy = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), ctx, agents, group);
     }
 
