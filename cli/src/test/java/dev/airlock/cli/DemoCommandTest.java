@@ -21,14 +21,9 @@ class DemoCommandTest {
 
     @Test
     void demoShowsEveryDecisionAndAVerifiedAuditTrail() throws Exception {
-        CommandLine cl = AirlockCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute("demo", "--keep", dir.toString());
-        String o = out.toString();
-        assertEquals(0, code, o + err);
+        CliRun r = CliRun.of("demo", "--keep", dir.toString());
+        String o = r.out();
+        assertEquals(0, r.exitCode(), o + r.err());
         assertTrue(o.matches("(?s).*GET https://api\\.demo\\.test:\\d+/v1/models  ->  200 \\{\"you_sent\": \"Bearer \\*+\"}.*"), o);
         String secret = Files.readString(dir.resolve("demo-key.txt")).strip();
         assertTrue(o.contains("the API received:  GET /v1/models Authorization: Bearer " + secret), "injected upstream: " + o);

@@ -14,14 +14,9 @@ class ShippedPolicyTest {
     @Test
     void shippedPolicyTestsPass() {
         Path rego = Path.of(System.getProperty("airlock.root", "..")).resolve("rego");
-        CommandLine cl = AirlockCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute("policy", "test", rego.toString());
-        assertEquals(0, code, out + "\n" + err);
-        assertTrue(out.toString().matches("(?s).*PASS: (\\d+)/\\1\\s*"), out.toString());
+        CliRun r = CliRun.of("policy", "test", rego.toString());
+        assertEquals(0, r.exitCode(), r.out() + "\n" + r.err());
+        assertTrue(r.out().matches("(?s).*PASS: (\\d+)/\\1\\s*"), r.out());
     }
 
     @Test
