@@ -23,6 +23,7 @@ public final class CpioWriter implements AutoCloseable {
     static final int S_IFDIR = 0040000;
     static final int S_IFREG = 0100000;
     static final int S_IFLNK = 0120000;
+    static final int S_IFCHR = 0020000;
 
     private final OutputStream out;
     private final long mtime;
@@ -51,7 +52,19 @@ public final class CpioWriter implements AutoCloseable {
         entry(path, S_IFLNK | 0777, 1, target.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A character device node, e.g. {@code dev/console} (5, 1): the kernel opens it for init's
+     * stdin, stdout and stderr before any devtmpfs is mounted.
+     */
+    public void charDevice(String path, int permissions, int major, int minor) throws IOException {
+        entry(path, S_IFCHR | (permissions & 07777), 1, new byte[0], major, minor);
+    }
+
     private void entry(String path, int mode, int nlink, byte[] data) throws IOException {
+        entry(path, mode, nlink, data, 0, 0);
+    }
+
+    private void entry(String path, int mode, int nlink, byte[] data, int rdevMajor, int rdevMinor) throws IOException {
         if (finished) {
             throw new IllegalStateException("archive already finished");
         }
@@ -59,7 +72,7 @@ public final class CpioWriter implements AutoCloseable {
         if (!names.add(path)) {
             throw new IllegalArgumentException("duplicate archive entry: " + path);
         }
-        write(nextInode++, mode, nlink, path, data);
+        write(nextInode++, mode, nlink, path, data, rdevMajor, rdevMinor);
     }
 
     private static void checkName(String path) {
@@ -73,10 +86,11 @@ public final class CpioWriter implements AutoCloseable {
         }
     }
 
-    private void write(int inode, int mode, int nlink, String name, byte[] data) throws IOException {
+    private void write(int inode, int mode, int nlink, String name, byte[] data, int rdevMajor, int rdevMinor)
+            throws IOException {
         byte[] nameBytes = (name + "\0").getBytes(StandardCharsets.UTF_8);
         StringBuilder h = new StringBuilder(110).append(MAGIC);
-        long[] fields = {inode, mode, 0, 0, nlink, mtime, data.length, 0, 0, 0, 0, nameBytes.length, 0};
+        long[] fields = {inode, mode, 0, 0, nlink, mtime, data.length, 0, 0, rdevMajor, rdevMinor, nameBytes.length, 0};
         for (long f : fields) {
             h.append(String.format("%08x", f));
         }
@@ -102,7 +116,7 @@ public final class CpioWriter implements AutoCloseable {
     /** Writes the trailer; the archive is complete afterwards. */
     public void finish() throws IOException {
         if (!finished) {
-            write(0, 0, 1, TRAILER, new byte[0]);
+            write(0, 0, 1, TRAILER, new byte[0], 0, 0);
             finished = true;
             out.flush();
         }
