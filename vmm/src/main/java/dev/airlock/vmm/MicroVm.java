@@ -10,6 +10,7 @@ import dev.airlock.vmm.bus.KvmInterruptLine;
 import dev.airlock.vmm.kvm.Kvm;
 import dev.airlock.vmm.kvm.KvmVcpu;
 import dev.airlock.vmm.kvm.KvmVm;
+import dev.airlock.vmm.legacy.BootTimer;
 import dev.airlock.vmm.legacy.I8042;
 import dev.airlock.vmm.legacy.Serial8250;
 import dev.airlock.vmm.memory.AddressMap;
@@ -43,6 +44,7 @@ public final class MicroVm implements AutoCloseable {
     private final Bus mmio = new Bus("mmio");
     private final VmControl control = new VmControl();
     private final Serial8250 serial;
+    private final BootTimer bootTimer = new BootTimer();
     private final List<MmioTransport> transports = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
@@ -62,6 +64,7 @@ public final class MicroVm implements AutoCloseable {
         serial = new Serial8250(config.console(), new KvmInterruptLine(vm, AddressMap.COM1_IRQ));
         pio.register(AddressMap.COM1_PORT, 8, serial);
         new I8042(() -> control.requestStop(new VcpuStop.GuestRequested("i8042 reset"))).register(pio);
+        pio.register(AddressMap.BOOT_TIMER_PORT, 1, bootTimer);
 
         List<AcpiTables.MmioDevice> described = new ArrayList<>();
         for (int i = 0; i < config.devices().size(); i++) {
@@ -103,6 +106,11 @@ public final class MicroVm implements AutoCloseable {
         return serial;
     }
 
+    /** Completes when the guest's /init reports that userspace started. */
+    public BootTimer bootTimer() {
+        return bootTimer;
+    }
+
     /**
      * Starts one thread per vCPU; the future completes when the VM stops (the first vCPU to
      * stop decides why).
@@ -112,6 +120,7 @@ public final class MicroVm implements AutoCloseable {
             throw new IllegalStateException("the VM was already started");
         }
         CompletableFuture<VcpuStop> first = new CompletableFuture<>();
+        bootTimer.start();
         for (KvmVcpu vcpu : vcpus) {
             Thread t = Thread.ofPlatform().daemon().name("vcpu-" + vcpu.id()).start(() -> {
                 try {

@@ -1,7 +1,6 @@
 package dev.airlock.vmm.image;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -48,9 +47,10 @@ public final class GuestImageBuilder {
     }
 
     private final Options options;
-    private final PrintStream progress;
+    private final java.util.function.Consumer<String> progress;
 
-    public GuestImageBuilder(Options options, PrintStream progress) {
+    /** @param progress receives one line per step (downloads, extraction, compilation, writing) */
+    public GuestImageBuilder(Options options, java.util.function.Consumer<String> progress) {
         this.options = options;
         this.progress = progress;
     }
@@ -280,7 +280,7 @@ public final class GuestImageBuilder {
     }
 
     private void say(String message) {
-        progress.println("airlock image: " + message);
+        progress.accept("airlock image: " + message);
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -61,6 +61,11 @@ public final class AddressMap {
     public static final int COM1_IRQ = 4;
     public static final int I8042_DATA_PORT = 0x60;
     public static final int I8042_COMMAND_PORT = 0x64;
+    /**
+     * The boot timer: the guest's /init writes a byte here (airlock-agent --boot-mark) as its
+     * first action, so boot-to-init can be measured. Unused by PC hardware and by Linux drivers.
+     */
+    public static final int BOOT_TIMER_PORT = 0x440;
 
     /** The register window of the {@code n}th virtio-mmio device. */
     public static long virtioMmioAddress(int n) {

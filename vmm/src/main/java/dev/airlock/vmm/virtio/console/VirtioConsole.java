@@ -155,6 +155,11 @@ public final class VirtioConsole extends VirtioDeviceBase {
         }
     }
 
+    /** Bytes waiting for the guest to post receive buffers; writers use it for backpressure. */
+    public synchronized int pendingInputBytes() {
+        return pendingBytes;
+    }
+
     @Override
     protected Map<String, Long> deviceCounters() {
         return counters.snapshot();
