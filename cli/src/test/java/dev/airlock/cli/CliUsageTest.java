@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class CliUsageTest {
@@ -45,15 +43,28 @@ class CliUsageTest {
         assertTrue(r.err().contains("Missing required subcommand"), r.err());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"run", "image"})
-    void commandsNotYetBuiltSaySoInOneLineAndExit2(String command) {
-        CliRun r = CliRun.of(command);
-        assertEquals(2, r.exitCode());
-        assertEquals("", r.out());
-        String[] lines = r.err().strip().split("\n");
-        assertEquals(1, lines.length, r.err());
-        assertTrue(lines[0].startsWith("airlock " + command + ": not available yet"), lines[0]);
+    @Test
+    void runWithoutACommandAndImageWithoutASubcommandAreUsageErrors() {
+        CliRun run = CliRun.of("run");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("Missing required parameter"), run.err());
+        CliRun image = CliRun.of("image");
+        assertEquals(2, image.exitCode());
+        assertTrue(image.err().contains("Missing required subcommand"), image.err());
+    }
+
+    @Test
+    void runRefusesAnUnknownIsolation() {
+        CliRun kind = CliRun.of("run", "--isolation", "docker", "--", "true");
+        assertEquals(2, kind.exitCode());
+        assertTrue(kind.err().contains("--isolation must be auto, microvm or netns"), kind.err());
+    }
+
+    @Test
+    void runInAMicroVmWithoutAnImageSaysHowToBuildOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        CliRun r = CliRun.of("run", "--isolation", "microvm", "--image", dir.toString(), "--", "true");
+        assertEquals(MicroVmRunner.SANDBOX_FAILED, r.exitCode());
+        assertTrue(r.err().contains("airlock image build") || r.err().contains("KVM is not usable"), r.err());
     }
 
     @Test

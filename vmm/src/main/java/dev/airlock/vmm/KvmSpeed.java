@@ -78,8 +78,11 @@ public record KvmSpeed(double instructionsPerSecond, String unusable) {
      * hypervisor flag), in which case KVM here is nested.
      */
     public static String hostKind() {
+        // kvm_pvm is PVM, KVM implemented with shadow paging instead of VMX/SVM: what a cloud VM
+        // without nested virtualization offers, and the slowest kind.
         String module = Files.isDirectory(Path.of("/sys/module/kvm_intel")) ? "kvm_intel"
-                : Files.isDirectory(Path.of("/sys/module/kvm_amd")) ? "kvm_amd" : "kvm";
+                : Files.isDirectory(Path.of("/sys/module/kvm_amd")) ? "kvm_amd"
+                : Files.isDirectory(Path.of("/sys/module/kvm_pvm")) ? "kvm_pvm, software-assisted (no VMX/SVM)" : "kvm";
         boolean guest = false;
         try {
             guest = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
@@ -87,7 +90,7 @@ public record KvmSpeed(double instructionsPerSecond, String unusable) {
         } catch (IOException ignored) {
             // not Linux, or /proc not mounted: say nothing about nesting
         }
-        return module + (guest ? ", nested (this host is itself a VM)" : ", bare metal");
+        return module + (guest ? ", nested (this host is itself a VM)" : "");
     }
 
     private static KvmSpeed measure() {
