@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             ImageCommand.class,
             DemoCommand.class,
             VersionCommand.class,
+            BenchBootCommand.class,
         })
 public final class AirlockCommand implements Runnable {
     @Spec
