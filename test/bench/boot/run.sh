@@ -53,11 +53,12 @@ if [ "$run_rc" -eq 0 ]; then run_result="${run_s} s"; else run_result="failed af
 if ! command -v qemu-system-x86_64 >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends qemu-system-x86 >"$work/apt.log" 2>&1 || true
 fi
-qemu_result="qemu-system-x86_64 not available"
-if command -v qemu-system-x86_64 >/dev/null; then
-    qemu_version=$(qemu-system-x86_64 --version | head -1)
+# Boots QEMU with CPU model $1; sets qemu_result.
+qemu_boot() {
+    local cpu=$1 start qpid deadline
+    rm -f "$work/qemu.serial" "$work/qemu.init" "$work/qemu.err"
     start=$(date +%s.%N)
-    qemu-system-x86_64 -M microvm,acpi=on -enable-kvm -cpu host -m 256M -smp 1 -nodefaults -no-user-config \
+    qemu-system-x86_64 -M microvm,acpi=on -enable-kvm -cpu "$cpu" -m 256M -smp 1 -nodefaults -no-user-config \
         -display none -no-reboot -serial "file:$work/qemu.serial" -kernel "$image/vmlinuz" \
         -initrd "$image/initramfs.cpio.gz" -append "$cmdline" >/dev/null 2>"$work/qemu.err" &
     qpid=$!
@@ -72,12 +73,20 @@ if command -v qemu-system-x86_64 >/dev/null; then
     kill "$qpid" 2>/dev/null || true
     wait "$qpid" 2>/dev/null || true
     if [ -s "$work/qemu.init" ]; then
-        qemu_result="$(awk "BEGIN{printf \"%.2f\", $(cat "$work/qemu.init") - $start}") s ($qemu_version)"
-    elif [ -s "$work/qemu.err" ]; then
-        qemu_result="did not start: $(head -1 "$work/qemu.err") ($qemu_version)"
+        qemu_result="$(awk "BEGIN{printf \"%.2f\", $(cat "$work/qemu.init") - $start}") s (-cpu $cpu, $qemu_version)"
+    elif grep -q "error" "$work/qemu.err" 2>/dev/null; then
+        qemu_result="did not start with -cpu $cpu: $(grep -m1 error "$work/qemu.err")"
     else
-        qemu_result="not reached within ${timeout_s} s ($qemu_version)"
+        qemu_result="not reached within ${timeout_s} s (-cpu $cpu, $qemu_version; serial: $(tr -s '\r\n' ' ' <"$work/qemu.serial" 2>/dev/null | head -c 120))"
     fi
+}
+
+qemu_result="qemu-system-x86_64 not available"
+if command -v qemu-system-x86_64 >/dev/null; then
+    qemu_version=$(qemu-system-x86_64 --version | head -1)
+    qemu_boot host
+    # Software-assisted KVM (PVM) refuses some of -cpu host's MSRs; fall back to a plain model.
+    case "$qemu_result" in "did not start"*) qemu_boot qemu64 ;; esac
 fi
 
 echo "| measure | airlock | QEMU microvm |"
