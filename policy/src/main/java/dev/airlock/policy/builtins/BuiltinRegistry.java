@@ -37,6 +37,7 @@ public final class BuiltinRegistry {
             X509Builtins.declarations(),
             JwtBuiltins.declarations(),
             GraphBuiltins.declarations(),
+            GraphQLBuiltins.declarations(),
             HttpBuiltins.declarations(),
             ProvidersBuiltins.declarations());
 
