@@ -25,6 +25,7 @@ public final class BuiltinRegistry {
             ObjectBuiltins.declarations(),
             EncodingBuiltins.declarations(),
             SerializationBuiltins.declarations(),
+            JsonSchemaBuiltins.declarations(),
             RegexBuiltins.declarations(),
             GlobBuiltins.declarations(),
             NetBuiltins.declarations(),

@@ -119,7 +119,7 @@ public final class GraphQLBuiltins {
         try {
             return Parser.parseQuery(text);
         } catch (GraphQLError e) {
-            throw BuiltinException.error(located(e.goString(), "GraphQL string", false));
+            throw BuiltinException.error(located(e.goString(), false));
         }
     }
 
@@ -127,7 +127,7 @@ public final class GraphQLBuiltins {
         try {
             return Parser.parseSchema(text);
         } catch (GraphQLError e) {
-            throw BuiltinException.error(located(e.goString(), "GraphQL string", false));
+            throw BuiltinException.error(located(e.goString(), false));
         }
     }
 
@@ -144,18 +144,18 @@ public final class GraphQLBuiltins {
         if (errors.isEmpty()) return;
         StringBuilder all = new StringBuilder();
         for (GraphQLError e : errors) all.append(e.goString()).append('\n');
-        throw BuiltinException.error(located(all.toString(), "GraphQL query string", true));
+        throw BuiltinException.error(located(all.toString(), true));
     }
 
     /**
      * OPA's rewrite of gqlparser's {@code input:L:C: message}: the text after the third colon,
-     * then {@code in <what> at location L:C}; validation messages also lose a trailing ".\n".
+     * then {@code in GraphQL string at location L:C}; validation messages also lose a trailing ".\n".
      */
-    private static String located(String goError, String what, boolean trimPeriod) {
+    private static String located(String goError, boolean trimPeriod) {
         String[] parts = goError.split(":", 4);
         if (parts.length < 4) return goError.strip();
         String msg = parts[3].stripLeading();
         if (trimPeriod && msg.endsWith(".\n")) msg = msg.substring(0, msg.length() - 2);
-        return msg + " in " + what + " at location " + parts[1] + ":" + parts[2];
+        return msg + " in GraphQL string at location " + parts[1] + ":" + parts[2];
     }
 }
