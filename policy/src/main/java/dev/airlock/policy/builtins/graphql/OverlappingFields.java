@@ -19,7 +19,7 @@ final class OverlappingFields {
         if (selections.isEmpty()) return;
         var byName = QueryValidator.responseNames(schema, parent, selections, fragments);
         for (var e : byName.entrySet()) {
-            List<QueryValidator.Located> fields = e.getValue();
+            List<QueryValidator.Located> fields = distinct(e.getValue());
             for (int i = 0; i < fields.size(); i++) {
                 for (int j = i + 1; j < fields.size(); j++) {
                     String reason = conflict(schema, fields.get(i), fields.get(j));
@@ -31,6 +31,20 @@ final class OverlappingFields {
                 }
             }
         }
+    }
+
+    /** Drops repeats of the same field (same parent, name, arguments): they cannot conflict. */
+    private static List<QueryValidator.Located> distinct(List<QueryValidator.Located> fields) {
+        Map<String, QueryValidator.Located> byKey = new java.util.LinkedHashMap<>();
+        for (QueryValidator.Located l : fields) {
+            StringBuilder key = new StringBuilder(l.parent() == null ? "" : l.parent().name).append('\0')
+                    .append(l.field().name());
+            for (Argument a : l.field().arguments()) {
+                key.append('\0').append(a.name()).append('=').append(QueryValidator.show(a.value()));
+            }
+            byKey.putIfAbsent(key.toString(), l);
+        }
+        return List.copyOf(byKey.values());
     }
 
     private static String conflict(Schema schema, QueryValidator.Located a, QueryValidator.Located b) {

@@ -26,6 +26,9 @@ public final class QueryValidator {
     private final Set<String> usedFragments = new HashSet<>();
     private OperationDefinition operation;
     private Set<String> usedVariables;
+    /** Selection-set nesting (through fragment spreads too), bounded by {@link Parser#MAX_DEPTH}. */
+    private int depth;
+    private boolean tooDeep;
 
     private QueryValidator(Schema schema, QueryDocument doc) {
         this.schema = schema;
@@ -100,6 +103,22 @@ public final class QueryValidator {
     }
 
     private void walkSelectionSet(Schema.Type parent, List<Selection> selections) {
+        if (depth >= Parser.MAX_DEPTH) {
+            if (!tooDeep && !selections.isEmpty()) {
+                error(selections.getFirst().position(), "Selections nest more than " + Parser.MAX_DEPTH + " levels deep.");
+            }
+            tooDeep = true;
+            return;
+        }
+        depth++;
+        try {
+            walkSelections(parent, selections);
+        } finally {
+            depth--;
+        }
+    }
+
+    private void walkSelections(Schema.Type parent, List<Selection> selections) {
         for (Selection s : selections) {
             switch (s) {
                 case Field f -> walkField(parent, f);
@@ -427,7 +446,7 @@ public final class QueryValidator {
         OverlappingFields.check(schema, rootType(op.operation()), op.selectionSet(), fragments, this::error);
         if (op.operation().equals("subscription")) {
             Set<String> top = new LinkedHashSet<>();
-            topLevelFields(op.selectionSet(), top, new HashSet<>());
+            topLevelFields(op.selectionSet(), top, new HashSet<>(), 0);
             String who = op.name().isEmpty() ? "Anonymous Subscription" : "Subscription " + op.name();
             if (top.size() > 1) error(op.position(), who + " must select only one top level field.");
             for (String name : top) {
@@ -446,14 +465,17 @@ public final class QueryValidator {
         }
     }
 
-    private void topLevelFields(List<Selection> sel, Set<String> out, Set<String> seenFragments) {
+    private void topLevelFields(List<Selection> sel, Set<String> out, Set<String> seenFragments, int level) {
+        if (level > Parser.MAX_DEPTH) return;
         for (Selection s : sel) {
             switch (s) {
                 case Field f -> out.add(f.name());
-                case InlineFragment f -> topLevelFields(f.selectionSet(), out, seenFragments);
+                case InlineFragment f -> topLevelFields(f.selectionSet(), out, seenFragments, level + 1);
                 case FragmentSpread f -> {
                     FragmentDefinition d = fragments.get(f.name());
-                    if (d != null && seenFragments.add(f.name())) topLevelFields(d.selectionSet(), out, seenFragments);
+                    if (d != null && seenFragments.add(f.name())) {
+                        topLevelFields(d.selectionSet(), out, seenFragments, level + 1);
+                    }
                 }
             }
         }
@@ -477,6 +499,7 @@ public final class QueryValidator {
 
     /** The fragments through which {@code target} spreads itself, or null when it does not. */
     private List<String> cycle(String target, List<Selection> sel, List<String> path, Set<String> visited) {
+        if (path.size() > Parser.MAX_DEPTH) return null;
         for (Selection s : sel) {
             List<Selection> inner = switch (s) {
                 case Field f -> f.selectionSet();
@@ -503,12 +526,13 @@ public final class QueryValidator {
     static Map<String, List<Located>> responseNames(Schema schema, Schema.Type parent, List<Selection> sel,
             Map<String, FragmentDefinition> fragments) {
         Map<String, List<Located>> out = new LinkedHashMap<>();
-        collect(schema, parent, sel, fragments, out, new HashSet<>());
+        collect(schema, parent, sel, fragments, out, new HashSet<>(), 0);
         return out;
     }
 
     private static void collect(Schema schema, Schema.Type parent, List<Selection> sel,
-            Map<String, FragmentDefinition> fragments, Map<String, List<Located>> out, Set<String> seen) {
+            Map<String, FragmentDefinition> fragments, Map<String, List<Located>> out, Set<String> seen, int level) {
+        if (level > Parser.MAX_DEPTH) return;
         for (Selection s : sel) {
             switch (s) {
                 case Field f -> {
@@ -518,11 +542,11 @@ public final class QueryValidator {
                 }
                 case InlineFragment f -> collect(schema,
                         f.typeCondition().isEmpty() ? parent : schema.type(f.typeCondition()), f.selectionSet(),
-                        fragments, out, seen);
+                        fragments, out, seen, level + 1);
                 case FragmentSpread f -> {
                     FragmentDefinition d = fragments.get(f.name());
                     if (d != null && seen.add(f.name())) {
-                        collect(schema, schema.type(d.typeCondition()), d.selectionSet(), fragments, out, seen);
+                        collect(schema, schema.type(d.typeCondition()), d.selectionSet(), fragments, out, seen, level + 1);
                     }
                 }
             }
