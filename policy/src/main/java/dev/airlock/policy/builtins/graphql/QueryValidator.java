@@ -208,7 +208,8 @@ public final class QueryValidator {
                 error(d.position(), "Directive \"@" + d.name() + "\" may not be used on " + location + ".");
             }
             checkArguments(d.arguments(), def.arguments(), d.position(),
-                    a -> "Unknown argument \"" + a + "\" on directive \"@" + d.name() + "\".",
+                    a -> "Unknown argument \"" + a + "\" on directive \"@" + d.name() + "\"."
+                            + Suggestions.hint("Did you mean", a, def.arguments().stream().map(ArgumentDefinition::name).toList()),
                     (a, t) -> "Directive \"@" + d.name() + "\" argument \"" + a + "\" of type \"" + t
                             + "\" is required, but it was not provided.");
         }
@@ -401,8 +402,7 @@ public final class QueryValidator {
     private void unexpectedType(ValueNode v, TypeRef expected, Schema.Type def) {
         String shown = show(v);
         String message = switch (expected.toString()) {
-            case "Int", "Int!" -> isInt32(v) ? "Int cannot represent non-integer value: " + shown
-                    : v.kind() == Ast.INT ? "Int cannot represent non 32-bit signed integer value: " + shown
+            case "Int", "Int!" -> outOfInt32(v) ? "Int cannot represent non 32-bit signed integer value: " + shown
                     : "Int cannot represent non-integer value: " + shown;
             case "String", "String!", "[String]" -> "String cannot represent a non string value: " + shown;
             case "Boolean", "Boolean!" -> "Boolean cannot represent a non boolean value: " + shown;
@@ -415,13 +415,10 @@ public final class QueryValidator {
         error(v.position(), message);
     }
 
-    private static boolean isInt32(ValueNode v) {
-        try {
-            long n = Long.parseLong(v.raw());
-            return n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE;
-        } catch (NumberFormatException e) {
-            return true;
-        }
+    /** An integer literal beyond 32 bits (Go's {@code ParseInt(raw, 10, 32)} failing with ErrRange). */
+    private static boolean outOfInt32(ValueNode v) {
+        if (!v.raw().matches("[+-]?[0-9]+")) return false;
+        return new BigInteger(v.raw()).bitLength() > 31;
     }
 
     /** gqlparser's {@code Value.String()}. */
@@ -466,7 +463,7 @@ public final class QueryValidator {
                         + "\" has no subfields.");
             } else if (t != null && !t.isLeaf() && f.selectionSet().isEmpty()) {
                 error(f.position(), "Field \"" + f.name() + "\" of type \"" + def.type()
-                        + "\" must have a selection of subfields.");
+                        + "\" must have a selection of subfields. Did you mean \"" + f.name() + " { ... }\"?");
             }
         }
     }
