@@ -172,6 +172,17 @@ class GraphQLBuiltinsTest {
     }
 
     @Test
+    void subscriptionsSelectOneTopLevelField() throws Exception {
+        String schema = "type Query { a: Int } type Subscription { x: Int, y: Int }";
+        assertEquals(BoolValue.TRUE, gql("graphql.is_valid", "subscription S { x }", schema));
+        assertEquals(BoolValue.TRUE, gql("graphql.is_valid", "subscription S { x ...F } fragment F on Subscription { x }", schema));
+        parseError("Subscription \"S\" must select only one top level field in GraphQL string at location 1:20",
+                "graphql.parse", "subscription S { x y }", schema);
+        parseError("Schema does not support operation type \"subscription\"\n in GraphQL string at location 1:1",
+                "graphql.parse", "subscription { x y }", "type Query { x: Int, y: Int }");
+    }
+
+    @Test
     void schemaValidity() throws Exception {
         assertEquals(BoolValue.TRUE, gql("graphql.schema_is_valid", SCHEMA));
         assertEquals(BoolValue.TRUE, gql("graphql.schema_is_valid", "extend type User { id: ID! } union U = User"));
