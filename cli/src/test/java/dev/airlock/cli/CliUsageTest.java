@@ -58,9 +58,10 @@ class CliUsageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "image"})
-    void commandsNotYetBuiltSaySoInOneLineAndExit2(String command) {
-        Result r = run(command);
+    @ValueSource(strings = {"run --isolation microvm -- true", "image"})
+    void commandsNotYetBuiltSaySoInOneLineAndExit2(String commandLine) {
+        String command = commandLine.split(" ")[0];
+        Result r = run(commandLine.split(" "));
         assertEquals(2, r.exitCode());
         assertEquals("", r.out());
         String[] lines = r.err().strip().split("\n");
