@@ -45,8 +45,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class MicroVmRunner {
 
-    /** Exit status when the sandbox itself failed (as opposed to the command). */
-    static final int SANDBOX_FAILED = 125;
+    /** Exit status when the sandbox itself failed, as for netns isolation ({@link RunCommand#FAILED}). */
+    static final int SANDBOX_FAILED = RunCommand.FAILED;
     static final String GUEST_CA = "/etc/airlock/ca.pem";
     static final String GUEST_TRUST_STORE = "/etc/ssl/certs/ca-certificates.crt";
     /** Console output kept to explain a failed boot. */
@@ -63,12 +63,15 @@ final class MicroVmRunner {
 
     private final GatewayContext gateway;
     private final EventLoop loop;
+    private final String agent;
     private final Path caPem;
     private final Settings settings;
 
-    MicroVmRunner(GatewayContext gateway, EventLoop loop, Path caPem, Settings settings) {
+    /** @param agent the agent name policy and the audit log see for this sandbox */
+    MicroVmRunner(GatewayContext gateway, EventLoop loop, String agent, Path caPem, Settings settings) {
         this.gateway = gateway;
         this.loop = loop;
+        this.agent = agent;
         this.caPem = caPem;
         this.settings = settings;
     }
@@ -145,7 +148,7 @@ final class MicroVmRunner {
                 List.of(new VirtioNet(mac, port), hvc, new VirtioRng()));
         ExecRequest request = new ExecRequest(command, environment(), files());
 
-        try (SandboxNetwork network = SandboxNetwork.start(gateway, new Source("microvm", vmId, Map.of()), net, port, loop);
+        try (SandboxNetwork network = SandboxNetwork.start(gateway, new Source(agent, vmId, Map.of()), net, port, loop);
              MicroVm vm = MicroVm.create(config)) {
             CompletableFuture<VcpuStop> stopped = vm.start();
             try {

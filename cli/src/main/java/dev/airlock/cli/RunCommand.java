@@ -1,15 +1,25 @@
 package dev.airlock.cli;
 
+import dev.airlock.cli.netns.NetnsSandbox;
 import dev.airlock.gateway.Gateway;
+import dev.airlock.gateway.flow.Source;
+import dev.airlock.gateway.sandbox.SandboxNetwork;
+import dev.airlock.netstack.StackConfig;
+import dev.airlock.netstack.tap.TapLink;
 import dev.airlock.policy.ast.RegoException;
 import dev.airlock.vmm.KvmSpeed;
 import dev.airlock.vmm.image.GuestImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,16 +27,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+/**
+ * {@code airlock run [--isolation auto|microvm|netns] -- CMD ARGS}: runs a command whose whole
+ * network is airlock's userspace stack, so every connection and DNS lookup it makes is decided
+ * by policy, TLS-intercepted as policy says, gets secrets injected and is audited. The
+ * sandbox is a KVM microVM ({@link MicroVmRunner}, {@code docs/vmm.md}) or a network
+ * namespace ({@code docs/sandbox.md}); {@code auto} picks the microVM where KVM runs at
+ * hardware speed.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a command in a sandbox whose network goes through airlock's policy.",
-            "--isolation microvm boots a KVM microVM (airlock image build first); auto picks it",
-            "when /dev/kvm works at hardware speed, and netns isolation otherwise."})
+            "--isolation microvm: a KVM microVM (build its image with `airlock image build`).",
+            "--isolation netns (Linux, root): a network namespace wired to airlock's own TCP/IP stack.",
+            "--isolation auto (default): microvm where /dev/kvm runs at hardware speed, netns otherwise.",
+            "The command's exit code is airlock's exit code."})
 final class RunCommand implements Callable<Integer> {
+    static final int FAILED = 1;
+    static final int NOT_AVAILABLE = 2;
+
     @Spec
     CommandSpec spec;
 
     @Option(names = "--isolation", paramLabel = "KIND", defaultValue = "auto",
-            description = "auto, microvm or netns (default: ${DEFAULT-VALUE}).")
+            description = "auto (default), microvm or netns.")
     String isolation;
 
     @Option(names = "--mem", paramLabel = "SIZE", defaultValue = "256M",
@@ -37,32 +60,35 @@ final class RunCommand implements Callable<Integer> {
     int cpus;
 
     @Option(names = "--image", paramLabel = "DIR",
-            description = "Guest image directory (default: the one `airlock image build` made last).")
+            description = "microVM guest image directory (default: the one `airlock image build` made last).")
     Path image;
 
     @Option(names = "--boot-timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long the microVM may take to start its exec agent (default: ${DEFAULT-VALUE}).")
     long bootTimeoutSeconds;
 
-    @Option(names = "--verbose", description = "Copy the guest's serial console to stderr.")
+    @Option(names = "--verbose", description = "Copy the microVM's serial console to stderr.")
     boolean verbose;
+
+    @Option(names = "--agent", paramLabel = "NAME", defaultValue = "sandbox",
+            description = "The agent name policy and the audit log see for this sandbox (default: ${DEFAULT-VALUE}).")
+    String agent;
 
     @CommandLine.Mixin
     GatewayOptions gateway;
 
-    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
-    List<String> command;
+    @Parameters(paramLabel = "CMD", arity = "1..*", description = "The command and its arguments (after --).")
+    List<String> command = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        String kind = isolation.toLowerCase(Locale.ROOT);
-        switch (kind) {
+        switch (isolation.toLowerCase(Locale.ROOT)) {
             case "microvm" -> {
                 KvmSpeed speed = KvmSpeed.probe();
                 if (speed.unusable() != null) {
                     err.println("airlock run: " + speed.describe());
-                    return MicroVmRunner.SANDBOX_FAILED;
+                    return FAILED;
                 }
                 if (!speed.fastEnough()) {
                     err.println("airlock run: warning: " + speed.slowReason() + "; booting anyway (--boot-timeout "
@@ -75,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
                 if (speed.fastEnough()) {
                     return microVm(err);
                 }
-                err.println("airlock run: not using a microVM: " + speed.slowReason() + "; netns isolation is used instead.");
+                err.println("airlock run: using netns isolation: " + speed.slowReason());
                 return netns(err);
             }
             case "netns" -> {
@@ -86,12 +112,6 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int netns(PrintWriter err) {
-        err.println("airlock run: netns isolation is not available in this build yet (it is being built alongside); "
-                + "use --isolation microvm on a host with hardware KVM");
-        return NotLanded.NOT_AVAILABLE;
-    }
-
     private int microVm(PrintWriter err) throws Exception {
         long bytes = parseSize(memory);
         GuestImage img;
@@ -99,7 +119,7 @@ final class RunCommand implements Callable<Integer> {
             img = GuestImage.open(image != null ? image : GuestImage.defaultDirectory());
         } catch (java.io.IOException e) {
             err.println("airlock run: " + e.getMessage());
-            return MicroVmRunner.SANDBOX_FAILED;
+            return FAILED;
         }
         Gateway g;
         try {
@@ -107,28 +127,23 @@ final class RunCommand implements Callable<Integer> {
         } catch (RegoException e) {
             err.println("airlock run: the policy does not compile:");
             err.println(e.getMessage());
-            return 1;
+            return FAILED;
         } catch (Exception e) {
             err.println("airlock run: " + e.getMessage());
-            return 1;
+            return FAILED;
         }
         try (g) {
-            MicroVmRunner runner = new MicroVmRunner(g.context(), g.group().next(),
+            MicroVmRunner runner = new MicroVmRunner(g.context(), g.group().next(), agent,
                     g.context().tls().ca().directory().certificateFile(),
                     new MicroVmRunner.Settings(img, bytes, cpus, Duration.ofSeconds(bootTimeoutSeconds), verbose));
             return runner.run(command, System.in, System.out, System.err, err).status();
         }
     }
 
-    /** "256M", "1G", "268435456": a multiple of 2 MiB. */
+    /** "256M", "1G", "268435456": a multiple of 2 MiB, at least 4 MiB. */
     long parseSize(String text) {
         String t = text.strip().toUpperCase(Locale.ROOT);
-        long unit = 1;
-        if (t.endsWith("G")) {
-            unit = 1L << 30;
-        } else if (t.endsWith("M")) {
-            unit = 1L << 20;
-        }
+        long unit = t.endsWith("G") ? 1L << 30 : t.endsWith("M") ? 1L << 20 : 1;
         try {
             long v = Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1)) * unit;
             if (v < (4L << 20) || v % (2L << 20) != 0) {
@@ -138,6 +153,104 @@ final class RunCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--mem must be a multiple of 2 MiB of at least 4M, like 256M or 1G, not '" + text + "'");
+        }
+    }
+
+    private int netns(PrintWriter err) throws Exception {
+        String why = NetnsSandbox.unavailableReason();
+        if (why != null) {
+            err.println("airlock run: " + why);
+            return FAILED;
+        }
+        for (String stale : NetnsSandbox.cleanStale()) {
+            err.println("airlock run: removed namespace " + stale + " left by an airlock that is no longer running");
+        }
+        Gateway g;
+        try {
+            g = gateway.open(System.err);
+        } catch (RegoException e) {
+            err.println("airlock run: the policy does not compile:");
+            err.println(e.getMessage());
+            return FAILED;
+        } catch (Exception e) {
+            err.println("airlock run: " + e.getMessage());
+            return FAILED;
+        }
+        Teardown teardown = new Teardown(g);
+        Thread hook = new Thread(teardown::run, "airlock-run-teardown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            NetnsSandbox box = NetnsSandbox.create(g.context().tls().ca().directory().certificateFile());
+            teardown.box = box;
+            teardown.network = SandboxNetwork.start(g.context(), new Source(agent, box.name(), Map.of()), StackConfig.defaults(),
+                    new TapLink(box.tap(), 1500), g.group().next());
+            ProcessBuilder pb = new ProcessBuilder(box.commandLine(command, System.getenv())).inheritIO();
+            pb.environment().putAll(environment(g, box));
+            Process p = pb.start();
+            teardown.process = p;
+            return p.waitFor();
+        } catch (java.io.IOException e) {
+            err.println("airlock run: " + e.getMessage());
+            return FAILED;
+        } finally {
+            teardown.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down; the hook does the same work
+            }
+        }
+    }
+
+    /** Placeholders for every secret and the usual CA variables, on top of airlock's own environment. */
+    private static Map<String, String> environment(Gateway g, NetnsSandbox box) {
+        Map<String, String> env = new HashMap<>();
+        if (g.context().secrets() != null) env.putAll(g.context().secrets().current().placeholders());
+        String bundle = box.caBundle().toString();
+        for (String v : List.of("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "NODE_EXTRA_CA_CERTS", "AIRLOCK_CA_BUNDLE")) {
+            env.put(v, bundle);
+        }
+        env.put("AIRLOCK_SANDBOX", box.name());
+        return env;
+    }
+
+    /**
+     * Stops the command, then the stack, the namespace and the gateway — once, whether the
+     * command ended, airlock got Ctrl-C/SIGTERM (shutdown hook), or setup failed half-way.
+     */
+    private static final class Teardown {
+        private final Gateway gateway;
+        private final AtomicBoolean done = new AtomicBoolean();
+        volatile NetnsSandbox box;
+        volatile SandboxNetwork network;
+        volatile Process process;
+
+        Teardown(Gateway gateway) {
+            this.gateway = gateway;
+        }
+
+        void run() {
+            if (!done.compareAndSet(false, true)) return;
+            Process p = process;
+            if (p != null && p.isAlive()) {
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+                try {
+                    if (!p.waitFor(3, TimeUnit.SECONDS)) {
+                        p.descendants().forEach(ProcessHandle::destroyForcibly);
+                        p.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (network != null) network.close();
+            if (box != null) box.close();
+            try {
+                gateway.close();
+            } catch (Exception ignored) {
+                // shutting down anyway
+            }
         }
     }
 }

@@ -98,7 +98,7 @@ class MicroVmBootTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         java.io.StringWriter log = new java.io.StringWriter();
         try {
-            MicroVmRunner.Outcome o = new MicroVmRunner(gateway, group.next(), ca.directory().certificateFile(), settings)
+            MicroVmRunner.Outcome o = new MicroVmRunner(gateway, group.next(), "boot-test", ca.directory().certificateFile(), settings)
                     .run(List.of("sh", "-c", script), new ByteArrayInputStream(new byte[0]), out, err, new PrintWriter(log, true));
             return new Run(o, out.toString(), err.toString(), log.toString());
         } catch (Exception e) {

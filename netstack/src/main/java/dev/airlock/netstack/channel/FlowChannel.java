@@ -48,10 +48,9 @@ public final class FlowChannel extends AbstractChannel implements DuplexChannel 
     private boolean flowClosed;
     private boolean inputShutdown;
     private boolean outputShutdown;
-    private boolean readPending;
 
     FlowChannel(Flow flow) {
-        super(null);
+        super(FlowListenerChannel.INSTANCE);
         this.flow = flow;
         this.config = new FlowChannelConfig(this);
     }
@@ -150,7 +149,6 @@ public final class FlowChannel extends AbstractChannel implements DuplexChannel 
         if (!isActive()) {
             return;
         }
-        readPending = true;
         if (!flow.isAutoRead()) {
             flow.setAutoRead(true);
         }
@@ -158,7 +156,6 @@ public final class FlowChannel extends AbstractChannel implements DuplexChannel 
 
     /** Called when Netty auto-read is switched off: stop pulling from the receive buffer. */
     void autoReadCleared() {
-        readPending = false;
         flow.setAutoRead(false);
     }
 
@@ -276,7 +273,6 @@ public final class FlowChannel extends AbstractChannel implements DuplexChannel 
         }
         if (!config.isAutoRead()) {
             // One read() request is satisfied by one buffer; further bytes wait in the stack.
-            readPending = false;
             flow.setAutoRead(false);
         }
         pipeline().fireChannelRead(data);

@@ -26,7 +26,7 @@ public final class DnsServer implements UdpListener {
     /** Longest wait for the answerer before the guest gets SERVFAIL. */
     public static final long ANSWER_TIMEOUT_MILLIS = 5_000;
     /** Queries waiting for an answer at once; more are dropped (the guest retries). */
-    public static final int MAX_PENDING = 256;
+    public static final int MAX_PENDING = 1024;
     private static final System.Logger LOG = System.getLogger(DnsServer.class.getName());
 
     private final UdpLayer udp;

@@ -69,7 +69,12 @@ class FlowChannelKernelTest {
 
     private CompletionStage<FlowVerdict> decide(FlowId id) {
         Consumer<FlowChannel> pipeline = switch (id.destination().getPort()) {
-            case 7 -> ch -> ch.pipeline().addLast(new Echo());
+            case 7 -> ch -> {
+                // Half-closure lets the echo finish writing after the guest's FIN; without it the
+                // channel closes at the FIN and drops unflushed echo bytes, exactly as Netty's NIO does.
+                ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+                ch.pipeline().addLast(new Echo());
+            };
             case 8 -> ch -> {
                 ch.config().setAutoRead(false);
                 ch.pipeline().addLast(new Collector());
@@ -184,6 +189,13 @@ class FlowChannelKernelTest {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             if (ctx.channel().isWritable()) ctx.channel().config().setAutoRead(true);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+                ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            }
         }
     }
 

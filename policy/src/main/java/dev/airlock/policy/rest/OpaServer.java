@@ -78,6 +78,8 @@ public final class OpaServer implements AutoCloseable {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
     public InetSocketAddress address() {
         return (InetSocketAddress) listener.localAddress();
     }
@@ -87,9 +89,17 @@ public final class OpaServer implements AutoCloseable {
         listener.closeFuture().sync();
     }
 
-    /** Stops accepting, lets requests in flight finish briefly, and releases every thread. */
+    /**
+     * Stops accepting, lets requests in flight finish briefly, and releases every thread. Only
+     * the first call does the work: `policy serve` closes in its own finally block while a
+     * test or the shutdown hook may be closing too, and a second close on terminated event
+     * loops would throw.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         listener.close().syncUninterruptibly();
         workers.shutdown();
         try {
