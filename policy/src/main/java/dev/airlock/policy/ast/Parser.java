@@ -266,7 +266,7 @@ public final class Parser {
             if (head.value() == null || head.isMultiValue()) {
                 error(start, "default rule " + head.ref() + " must have a value: expected default " + head.ref() + " := <value>");
             }
-            if (atKeyword("if") || at(Kind.LBRACE) && !cur().nlBefore()) {
+            if (atKeyword("if") && !keywordIsRefHead() || at(Kind.LBRACE) && !cur().nlBefore()) {
                 error(cur(), "default rules must not have a body");
             }
             out.add(new Rule(true, head, List.of(trueExpr(head.location())), null, annotations, loc(start)));
@@ -278,7 +278,7 @@ public final class Parser {
         List<Rule> elses = new ArrayList<>();
         while (atKeyword("else") && !keywordIsRefHead()) {
             Token et = advance();
-            if (head.isMultiValue() || head.ref().path().size() > 1 && !head.isFunction()) {
+            if (head.isMultiValue() || !groundRef(head.ref())) {
                 error(et, "else keyword cannot be used on multi-value or partial rules");
             }
             Term value;
@@ -310,13 +310,21 @@ public final class Parser {
         return out;
     }
 
+    /** True when every part of a rule head reference after its name is a scalar (no variables). */
+    private static boolean groundRef(Term.Ref ref) {
+        for (int i = 1; i < ref.path().size(); i++) {
+            if (!(ref.path().get(i) instanceof Term.Scalar)) return false;
+        }
+        return true;
+    }
+
     private static Expr trueExpr(Location l) {
         return new Expr(new Expr.TermExpr(new Term.Scalar(BoolValue.TRUE, l)), l);
     }
 
     /** Parses an optional rule body: {@code if { ... }}, {@code if expr}, or (v0) {@code { ... }}. */
     private List<Expr> ruleBody(Head head, boolean first) {
-        if (atKeyword("if")) {
+        if (atKeyword("if") && !keywordIsRefHead()) {
             Token ifTok = advance();
             if (at(Kind.LBRACE)) {
                 // `if {` might also start a set/object literal used as a single-expression body;
@@ -375,7 +383,7 @@ public final class Parser {
         // head ref suffix: .x or [term], no newline between
         while ((at(Kind.DOT) || at(Kind.LBRACK)) && !cur().nlBefore()) {
             if (advance().is(Kind.DOT)) {
-                Token id = expect(Kind.IDENT, "a name after .");
+                Token id = expect(Kind.IDENT, "ident after .");
                 path.add(new Term.Scalar(StringValue.of(id.text()), loc(id)));
             } else {
                 enter();
@@ -393,7 +401,7 @@ public final class Parser {
             if (!at(Kind.RPAREN)) {
                 do {
                     args.add(expr(true));
-                } while (at(Kind.COMMA) && advance() != null);
+                } while (at(Kind.COMMA) && advance() != null && !at(Kind.RPAREN));
             }
             expect(Kind.RPAREN, ") to close the function arguments");
         }
@@ -703,7 +711,7 @@ public final class Parser {
             if (at(Kind.DOT) && !cur().nlBefore()) {
                 Token dot = advance();
                 if (!at(Kind.IDENT) || cur().nlBefore()) {
-                    error(cur(), "unexpected " + cur().describe() + " token: expected a name after .");
+                    error(cur(), "unexpected " + cur().describe() + " token: expected ident after .");
                 }
                 Token id = advance();
                 if (path == null) path = startPath(base);
@@ -726,7 +734,7 @@ public final class Parser {
                 if (!at(Kind.RPAREN)) {
                     do {
                         args.add(expr(true));
-                    } while (at(Kind.COMMA) && advance() != null);
+                    } while (at(Kind.COMMA) && advance() != null && !at(Kind.RPAREN));
                 }
                 leave();
                 expect(Kind.RPAREN, ") to close the call");
@@ -801,7 +809,8 @@ public final class Parser {
             case LPAREN -> {
                 advance();
                 enter();
-                Term inner = expr(true);
+                // Parentheses may group a key-value membership: (k, v in xs).
+                Term inner = inTerm(true, true);
                 leave();
                 expect(Kind.RPAREN, ") to close the parenthesized expression");
                 return inner;
@@ -835,7 +844,7 @@ public final class Parser {
                         return new Term.Var(s, l);
                     }
                     default -> {
-                        if (v1 && RESERVED_V1.contains(s)) {
+                        if (v1 && RESERVED_V1.contains(s) && !(s.equals("contains") && attachedCall())) {
                             error(t, "unexpected " + s + " keyword: expected a term");
                         }
                         return new Term.Var(s, l);
@@ -855,6 +864,13 @@ public final class Parser {
         Token prev = toks.get(Math.max(p - 1, 0));
         return (n.is(Kind.DOT) || n.is(Kind.LBRACK)) && !n.nlBefore() && n.row() == prev.row()
                 && n.col() == prev.col() + prev.text().length();
+    }
+
+    /** True when the current token is '(' written directly after the previous token (a call such as contains(...)). */
+    private boolean attachedCall() {
+        Token n = cur();
+        Token prev = toks.get(Math.max(p - 1, 0));
+        return n.is(Kind.LPAREN) && n.row() == prev.row() && n.col() == prev.col() + prev.text().length();
     }
 
     /** True when the token after the current one is '.' or '[' attached to it (a keyword used as a ref head). */

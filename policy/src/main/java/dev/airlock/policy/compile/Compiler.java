@@ -333,6 +333,7 @@ public final class Compiler {
     }
 
     private Rule compileRule(Rule r) {
+        r = rewriteDynamicArgs(r);
         Set<String> args = new LinkedHashSet<>();
         if (r.head().args() != null) for (Term a : r.head().args()) Terms.vars(a, args);
         LocalVars lv = new LocalVars(errors, originalNames, counter);
@@ -347,22 +348,58 @@ public final class Compiler {
         Safety safety = new Safety(errors, originalNames, this::arity);
         Safety.Ordered ordered = safety.order(body, args);
         // Head terms may hold comprehensions: order their bodies with the body's bindings.
-        Function<List<Expr>, List<Expr>> bodyFn = b -> safety.order(b, ordered.safe()).body();
-        Function<Term, Term> id = x -> x;
         List<Term> refPath2 = new ArrayList<>();
         refPath2.add(nh.ref().head());
         for (int i = 1; i < nh.ref().path().size(); i++) {
             Term t = nh.ref().path().get(i);
             safety.checkHead(t, ordered.safe(), r.location());
-            refPath2.add(Terms.map(t, id, bodyFn));
+            refPath2.add(safety.nested(t, ordered.safe()));
         }
         safety.checkHead(nh.key(), ordered.safe(), r.location());
         safety.checkHead(nh.value(), ordered.safe(), r.location());
         nh = new Head(new Term.Ref(refPath2, nh.ref().location()), nh.args(),
-                nh.key() == null ? null : Terms.map(nh.key(), id, bodyFn),
-                nh.value() == null ? null : Terms.map(nh.value(), id, bodyFn), nh.assign(), nh.location());
+                nh.key() == null ? null : safety.nested(nh.key(), ordered.safe()),
+                nh.value() == null ? null : safety.nested(nh.value(), ordered.safe()), nh.assign(), nh.location());
         Rule elseRule = r.elseRule() == null ? null : compileRule(r.elseRule());
         return new Rule(r.isDefault(), nh, ordered.body(), elseRule, r.annotations(), r.location());
+    }
+
+    /**
+     * Function arguments that must be computed (template strings, calls, references) become
+     * fresh variables, compared with the computed term in the body, as OPA rewrites them.
+     */
+    private Rule rewriteDynamicArgs(Rule r) {
+        if (r.head().args() == null) return r;
+        List<Term> args = new ArrayList<>();
+        List<Expr> extra = new ArrayList<>();
+        for (Term a : r.head().args()) {
+            if (isArgPattern(a)) {
+                args.add(a);
+                continue;
+            }
+            Term.Var fresh = new Term.Var("__arg" + counter[0]++ + "__", a.location());
+            args.add(fresh);
+            Term.Ref eq = new Term.Ref(List.of(new Term.Var("eq", a.location())), a.location());
+            extra.add(new Expr(new Expr.TermExpr(new Term.Call(eq, List.of(fresh, a), a.location())), a.location()));
+        }
+        if (extra.isEmpty()) return r;
+        List<Expr> body = new ArrayList<>(r.body());
+        body.addAll(extra);
+        Head h = r.head();
+        return new Rule(r.isDefault(), new Head(h.ref(), args, h.key(), h.value(), h.assign(), h.location()), body,
+                r.elseRule(), r.annotations(), r.location());
+    }
+
+    private static boolean isArgPattern(Term t) {
+        return switch (t) {
+            case Term.Var v -> true;
+            case Term.Scalar s -> true;
+            case Term.ArrayTerm a -> a.items().stream().allMatch(Compiler::isArgPattern);
+            case Term.SetTerm st -> st.items().stream().allMatch(Compiler::isArgPattern);
+            case Term.ObjectTerm o -> o.values().stream().allMatch(Compiler::isArgPattern)
+                    && o.keys().stream().allMatch(k -> Terms.groundValue(k) != null || k instanceof Term.Var);
+            default -> false;
+        };
     }
 
     /** Declared arity of a callee (user function, internal or registry builtin); -1 if unknown or variadic. */
