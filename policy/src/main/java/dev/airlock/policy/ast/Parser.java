@@ -327,15 +327,38 @@ public final class Parser {
         if (atKeyword("if") && !keywordIsRefHead()) {
             Token ifTok = advance();
             if (at(Kind.LBRACE)) {
-                // `if {` might also start a set/object literal used as a single-expression body;
-                // a braced body is by far the common case.
-                advance();
-                if (at(Kind.RBRACE)) {
-                    error(cur(), "found empty body: expected at least one expression after if {");
+                // `if {` usually opens a braced body, but may start a set/object (comprehension)
+                // used as a one-expression body: try the body first, then the term.
+                int save = p;
+                int errs = errors.size();
+                int wild = wildcardCounter[0];
+                int savedDepth = depth;
+                try {
+                    advance();
+                    if (at(Kind.RBRACE)) {
+                        error(cur(), "found empty body: expected at least one expression after if {");
+                    }
+                    List<Expr> b = body(Kind.RBRACE);
+                    expect(Kind.RBRACE, "} to close the rule body");
+                    return b;
+                } catch (Bail e) {
+                    List<RegoError> bodyErrors = new ArrayList<>(errors.subList(errs, errors.size()));
+                    while (errors.size() > errs) errors.removeLast();
+                    int bodyEnd = p;
+                    p = save;
+                    wildcardCounter[0] = wild;
+                    depth = savedDepth;
+                    try {
+                        Expr e1 = literal();
+                        if (at(Kind.EOF) || cur().nlBefore()) return List.of(e1);
+                    } catch (Bail e2) {
+                        // fall through: report the body's error
+                    }
+                    while (errors.size() > errs) errors.removeLast();
+                    errors.addAll(bodyErrors);
+                    p = bodyEnd;
+                    throw e;
                 }
-                List<Expr> b = body(Kind.RBRACE);
-                expect(Kind.RBRACE, "} to close the rule body");
-                return b;
             }
             if (at(Kind.EOF) || cur().nlBefore() && false) {
                 error(ifTok, "missing rule body after if: expected { or an expression");

@@ -483,20 +483,27 @@ public final class Compiler {
     }
 
     private void refDeps(Term.Ref ref, Set<RuleNode> out) {
-        RuleNode n = root;
-        for (int i = 1; i < ref.path().size(); i++) {
-            if (!(ref.path().get(i) instanceof Term.Scalar s && s.value() instanceof StringValue str)) {
-                // Dynamic key: any rule below may be read.
-                addSubtree(n, out);
-                return;
-            }
-            n = n.child(str.value());
-            if (n == null) return;
-            if (n.hasRules()) {
-                out.add(n);
-            }
+        refDeps(root, ref, 1, out);
+    }
+
+    /**
+     * Rules a data reference may read: along ground keys, every rule on the way; at a dynamic key, every child whose later ground keys still match;
+     * at the end, everything below.
+     */
+    private static void refDeps(RuleNode n, Term.Ref ref, int i, Set<RuleNode> out) {
+        if (!n.hasRulesBelow()) return;
+        if (n.hasRules()) out.add(n);
+        if (i == ref.path().size()) {
+            addSubtree(n, out);
+            return;
         }
-        addSubtree(n, out);
+        if (ref.path().get(i) instanceof Term.Scalar s && s.value() instanceof StringValue str) {
+            RuleNode c = n.child(str.value());
+            if (c != null) refDeps(c, ref, i + 1, out);
+            return;
+        }
+        if (ref.path().get(i) instanceof Term.Scalar) return; // a non-string key names no rule
+        for (RuleNode c : n.children().values()) refDeps(c, ref, i + 1, out);
     }
 
     private static void addSubtree(RuleNode n, Set<RuleNode> out) {

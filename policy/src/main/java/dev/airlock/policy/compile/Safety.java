@@ -157,10 +157,20 @@ final class Safety {
             }
             int n = arity.applyAsInt(name);
             if (n >= 0 && c.args().size() == n + 1 && !negated) {
-                for (int i = 0; i < n; i++) value(c.args().get(i), safe, outer, outs, needs);
+                Set<String> inputs = new LinkedHashSet<>();
+                for (int i = 0; i < n; i++) value(c.args().get(i), safe, outer, outs, inputs);
+                // References in the arguments are evaluated first and may bind variables other
+                // arguments read (f(x, xs[x])): the evaluator orders them the same way.
+                inputs.removeAll(outs);
+                needs.addAll(inputs);
                 pattern(c.args().get(n), safe, outer, outs, needs);
                 return;
             }
+            Set<String> inputs = new LinkedHashSet<>();
+            value(t, safe, outer, outs, inputs);
+            inputs.removeAll(outs);
+            needs.addAll(inputs);
+            return;
         }
         value(t, safe, outer, outs, needs);
     }

@@ -51,8 +51,38 @@ final class CallEval {
         if (name.equals("print")) return print(args, f, k);
         String target = name;
         Value[] vals = new Value[args.size()];
-        if (mocked) return ev.evalAll(args, 0, vals, f, () -> invokeMock(target, c, vals.clone(), k));
-        return ev.evalAll(args, 0, vals, f, () -> invoke(target, c, vals.clone(), k));
+        if (mocked) return evalArgs(args, vals, f, () -> invokeMock(target, c, vals.clone(), k));
+        return evalArgs(args, vals, f, () -> invoke(target, c, vals.clone(), k));
+    }
+
+    /**
+     * Evaluates call arguments into {@code vals}. An argument that is a variable still unbound
+     * waits until the others (references that may bind it, as in {@code f(x, xs[x])}) ran.
+     */
+    private boolean evalArgs(List<Term> args, Value[] vals, Frame f, Evaluator.Cont k) {
+        int late = -1;
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i) instanceof Term.Var v && f.get(v.name()) == null
+                    && !v.name().equals("input") && !v.name().equals("data")) {
+                late = i;
+                break;
+            }
+        }
+        if (late < 0) return ev.evalAll(args, 0, vals, f, k);
+        int[] order = new int[args.size()];
+        int n = 0;
+        for (int i = 0; i < args.size(); i++) if (!(args.get(i) instanceof Term.Var)) order[n++] = i;
+        for (int i = 0; i < args.size(); i++) if (args.get(i) instanceof Term.Var) order[n++] = i;
+        return evalInOrder(args, order, 0, vals, f, k);
+    }
+
+    private boolean evalInOrder(List<Term> args, int[] order, int j, Value[] vals, Frame f, Evaluator.Cont k) {
+        if (j == order.length) return k.run();
+        int i = order[j];
+        return ev.evalTerm(args.get(i), f, v -> {
+            vals[i] = v;
+            return evalInOrder(args, order, j + 1, vals, f, k);
+        });
     }
 
     /**
