@@ -76,6 +76,9 @@ public final class Compiler {
         }
         fail();
         for (Module m : resolved) {
+            RuleNode pkgNode = root;
+            for (String k : m.packagePath()) pkgNode = pkgNode.childOrCreate(k);
+            pkgNode.markPackage();
             for (Rule r : m.rules()) addToTree(m, r);
         }
         root.markRules();

@@ -15,6 +15,7 @@ public final class RuleNode {
     private final Map<String, RuleNode> children = new TreeMap<>();
     private final List<CompiledRule> rules = new ArrayList<>();
     private boolean hasRulesBelow;
+    private boolean isPackage;
 
     RuleNode(List<String> path) {
         this.path = List.copyOf(path);
@@ -67,8 +68,17 @@ public final class RuleNode {
         rules.addAll(rs);
     }
 
+    /** True when a module declares this path as its package: the document exists (at least {}) even without rules. */
+    public boolean isPackage() {
+        return isPackage;
+    }
+
+    void markPackage() {
+        isPackage = true;
+    }
+
     boolean markRules() {
-        boolean below = !rules.isEmpty();
+        boolean below = !rules.isEmpty() || isPackage;
         for (RuleNode c : children.values()) below |= c.markRules();
         hasRulesBelow = below;
         return below;

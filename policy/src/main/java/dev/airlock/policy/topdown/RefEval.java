@@ -172,7 +172,34 @@ final class RefEval {
     }
 
     private Value computeNode(RuleNode node, Value base) {
-        Value result = node.hasRules() && !node.isFunction() ? ruleValue(node) : null;
+        ObjectBuilder builder = null;
+        Value result = null;
+        if (node.hasRules() && !node.isFunction()) {
+            if (node.rules().getFirst().kind() == CompiledRule.Kind.OBJECT) {
+                builder = objectRules(node);
+            } else {
+                result = ruleValue(node);
+            }
+        }
+        boolean childRulesBelow = false;
+        for (RuleNode c : node.children().values()) childRulesBelow |= c.hasRulesBelow();
+        if (builder != null && childRulesBelow) {
+            // Rules below an object rule's node extend its object, but never a value a rule produced.
+            for (Map.Entry<String, RuleNode> c : node.children().entrySet()) {
+                if (!c.getValue().hasRulesBelow()) continue;
+                Value cv = nodeValue(c.getValue(), null);
+                if (cv != null) builder.mergeAt(StringValue.of(c.getKey()), cv, node.rules().getFirst().rule().location());
+            }
+            result = builder.build();
+            Value merged = base == null ? result : ValueOps.merge(base, result);
+            if (merged == null) {
+                throw new EvalException(RegoError.EVAL_CONFLICT, "rule " + node.name() + " conflicts with the base document",
+                        node.rules().getFirst().rule().location());
+            }
+            if (hasOverrides()) merged = applyOverrides(merged, node.path());
+            return merged;
+        }
+        if (builder != null) result = builder.build();
         if (base != null) {
             Value merged = result == null ? base : ValueOps.merge(base, result);
             if (merged == null) {
@@ -208,6 +235,7 @@ final class RefEval {
             }
             result = ObjectValue.wrap(m);
         }
+        if (result == null && node.isPackage()) result = ObjectValue.EMPTY;
         if (hasOverrides() && result != null) result = applyOverrides(result, node.path());
         else if (hasOverrides()) result = applyOverridesBelowOnly(node.path());
         return result;
@@ -223,6 +251,17 @@ final class RefEval {
 
     // ---- rules ----
 
+    private ObjectBuilder objectRules(RuleNode node) {
+        enter(node);
+        CompiledRule saved = ev.currentRule;
+        try {
+            return object(node);
+        } finally {
+            ev.currentRule = saved;
+            ev.depth--;
+        }
+    }
+
     private Value ruleValue(RuleNode node) {
         enter(node);
         CompiledRule saved = ev.currentRule;
@@ -230,7 +269,7 @@ final class RefEval {
             return switch (node.rules().getFirst().kind()) {
                 case COMPLETE -> complete(node);
                 case MULTI_VALUE -> multiValue(node);
-                case OBJECT -> object(node);
+                case OBJECT -> object(node).build();
                 case FUNCTION -> null;
             };
         } finally {
@@ -305,7 +344,7 @@ final class RefEval {
         return SetValue.wrap(out);
     }
 
-    private Value object(RuleNode node) {
+    private ObjectBuilder object(RuleNode node) {
         ObjectBuilder root = new ObjectBuilder();
         for (CompiledRule cr : node.rules()) {
             ev.currentRule = cr;
@@ -321,7 +360,7 @@ final class RefEval {
                         return true;
                     })));
         }
-        return root.build();
+        return root;
     }
 
     /** Accumulates the object of an object rule, detecting conflicting keys. */
@@ -360,6 +399,32 @@ final class RefEval {
             if (cur == null) {
                 m.put(last, leaf);
             } else if (!(cur instanceof Value v) || !v.equals(leaf)) {
+                throw new EvalException(RegoError.EVAL_CONFLICT, "object keys must be unique", loc);
+            }
+        }
+
+        /**
+         * Merges the value of the rules below this node at {@code key}: objects merge into the
+         * nested objects rule references created; sets merge with multi-value leaves; any other
+         * overlap with a value a rule produced is a conflict.
+         */
+        @SuppressWarnings("unchecked")
+        void mergeAt(Value key, Value v, Location loc) {
+            mergeInto(map, key, v, loc);
+        }
+
+        @SuppressWarnings("unchecked")
+        private static void mergeInto(TreeMap<Value, Object> m, Value key, Value v, Location loc) {
+            Object cur = m.get(key);
+            if (cur == null) {
+                m.put(key, v);
+            } else if (cur instanceof TreeMap<?, ?> t && v instanceof ObjectValue o) {
+                for (Map.Entry<Value, Value> e : o.entries().entrySet()) {
+                    mergeInto((TreeMap<Value, Object>) t, e.getKey(), e.getValue(), loc);
+                }
+            } else if (cur instanceof TreeSet<?> set && v instanceof SetValue sv) {
+                ((TreeSet<Value>) set).addAll(sv.elements());
+            } else if (!(cur instanceof Value same && same.equals(v))) {
                 throw new EvalException(RegoError.EVAL_CONFLICT, "object keys must be unique", loc);
             }
         }
