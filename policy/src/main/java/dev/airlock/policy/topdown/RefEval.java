@@ -54,15 +54,34 @@ final class RefEval {
     }
 
     boolean walkValue(Value v, Term.Ref ref, int i, Frame f, Evaluator.VCont k) {
+        return walkValue(v, ref, i, f, k, false);
+    }
+
+    /**
+     * Walks the rest of a reference through a value. In base documents ({@code data} from the
+     * store) an integer key also finds the object key spelled as that integer, as OPA's storage
+     * paths do ({@code data.x[2]} reads {@code {"2": ...}}).
+     */
+    boolean walkValue(Value v, Term.Ref ref, int i, Frame f, Evaluator.VCont k, boolean base) {
         if (i == ref.path().size()) return k.accept(v);
         Term idx = ref.path().get(i);
         if (ev.isPattern(idx, f)) {
-            return Evaluator.iterate(v, (key, child) -> ev.unifyValue(idx, key, f, () -> walkValue(child, ref, i + 1, f, k)));
+            return Evaluator.iterate(v, (key, child) -> ev.unifyValue(idx, key, f,
+                    () -> walkValue(child, ref, i + 1, f, k, base)));
         }
         return ev.evalTerm(idx, f, key -> {
-            Value child = ValueOps.lookup(v, key);
-            return child == null || walkValue(child, ref, i + 1, f, k);
+            Value child = base ? baseLookup(v, key) : ValueOps.lookup(v, key);
+            return child == null || walkValue(child, ref, i + 1, f, k, base);
         });
+    }
+
+    static Value baseLookup(Value v, Value key) {
+        Value child = ValueOps.lookup(v, key);
+        if (child == null && v instanceof ObjectValue o && key instanceof dev.airlock.policy.value.NumberValue n
+                && n.toLongExact() != null) {
+            child = o.get(StringValue.of(Long.toString(n.toLongExact())));
+        }
+        return child;
     }
 
     // ---- data ----
@@ -145,11 +164,11 @@ final class RefEval {
 
     private boolean stepInto(RuleNode node, Value base, Value key, Term.Ref ref, int i, Frame f, Evaluator.VCont k) {
         RuleNode child = key instanceof StringValue s ? node.child(s.value()) : null;
-        Value childBase = base == null ? null : ValueOps.lookup(base, key);
+        Value childBase = base == null ? null : baseLookup(base, key);
         if (child != null && child.hasRulesBelow()) return walkData(child, childBase, ref, i + 1, f, k);
         Value v = childBase;
         if (hasOverrides() && key instanceof StringValue s) v = applyOverrides(v, plus(node.path(), s.value()));
-        return v == null || walkValue(v, ref, i + 1, f, k);
+        return v == null || walkValue(v, ref, i + 1, f, k, child == null);
     }
 
     /** The full value of a node: its rules, its base document and its children, merged. Null if undefined. */
