@@ -25,6 +25,7 @@ public final class BuiltinRegistry {
             ObjectBuiltins.declarations(),
             EncodingBuiltins.declarations(),
             SerializationBuiltins.declarations(),
+            JsonSchemaBuiltins.declarations(),
             RegexBuiltins.declarations(),
             GlobBuiltins.declarations(),
             NetBuiltins.declarations(),
@@ -37,6 +38,7 @@ public final class BuiltinRegistry {
             X509Builtins.declarations(),
             JwtBuiltins.declarations(),
             GraphBuiltins.declarations(),
+            GraphQLBuiltins.declarations(),
             HttpBuiltins.declarations(),
             ProvidersBuiltins.declarations());
 
