@@ -142,6 +142,11 @@ public final class GraphQLBuiltins {
     private static void validate(Schema schema, QueryDocument q) throws BuiltinException {
         List<GraphQLError> errors = QueryValidator.validate(schema, q);
         if (errors.isEmpty()) return;
+        if (errors.getFirst().position() == null) {
+            // A query given as an AST object has no positions (OPA itself fails to slice such errors).
+            String msg = errors.getFirst().getMessage();
+            throw BuiltinException.error(msg.endsWith(".") ? msg.substring(0, msg.length() - 1) : msg);
+        }
         StringBuilder all = new StringBuilder();
         for (GraphQLError e : errors) all.append(e.goString()).append('\n');
         throw BuiltinException.error(located(all.toString(), true));
@@ -149,7 +154,9 @@ public final class GraphQLBuiltins {
 
     /**
      * OPA's rewrite of gqlparser's {@code input:L:C: message}: the text after the third colon,
-     * then {@code in GraphQL string at location L:C}; validation messages also lose a trailing ".\n".
+     * then {@code in GraphQL string at location L:C}. Validation errors arrive as gqlparser's list
+     * (one {@code input:L:C: message} line each), from which OPA trims only a final ".\n": with
+     * several errors the later lines stay in the text, and a message ending in "?" keeps its newline.
      */
     private static String located(String goError, boolean trimPeriod) {
         String[] parts = goError.split(":", 4);

@@ -134,8 +134,21 @@ class GraphQLBuiltinsTest {
     void parseReportsTheFirstValidationErrorWithItsLocation() {
         parseError("Field \"search\" argument \"text\" of type \"String!\" is required, but it was not provided "
                 + "in GraphQL string at location 2:3", "graphql.parse", "{\n  search { __typename }\n}", SCHEMA);
-        parseError("Cannot query field \"nope\" on type \"Character\" in GraphQL string at location 1:10",
-                "graphql.parse", "{ hero { nope } }", SCHEMA);
+        parseError("Cannot query field \"zzzzzz\" on type \"Character\" in GraphQL string at location 1:10",
+                "graphql.parse", "{ hero { zzzzzz } }", SCHEMA);
+    }
+
+    @Test
+    void messagesSuggestNearbyNames() {
+        // OPA trims only a final ".\n" from gqlparser's error list, so a hint's "?\n" stays in the text.
+        parseError("Cannot query field \"nmae\" on type \"Character\". Did you mean \"name\"?\n in GraphQL string at location 1:10",
+                "graphql.parse", "{ hero { nmae } }", SCHEMA);
+        parseError("Cannot query field \"height\" on type \"SearchResult\". Did you mean to use an inline fragment on "
+                + "\"Human\"?\n in GraphQL string at location 1:23", "graphql.parse", "{ search(text: \"a\") { height } }", SCHEMA);
+        parseError("Unknown argument \"episod\" on field \"Query.hero\". Did you mean \"episode\"?\n in GraphQL string at "
+                + "location 1:8", "graphql.parse", "{ hero(episod: JEDI) { id } }", SCHEMA);
+        parseError("Value \"JEDY\" does not exist in \"Episode\" enum. Did you mean the enum value \"JEDI\"?\n in GraphQL "
+                + "string at location 1:17", "graphql.parse", "{ hero(episode: JEDY) { id } }", SCHEMA);
     }
 
     @Test

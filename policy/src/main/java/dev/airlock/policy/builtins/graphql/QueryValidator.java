@@ -318,7 +318,8 @@ public final class QueryValidator {
             }
             case Ast.STRING, Ast.BLOCK -> {
                 if (def.kind.equals(Ast.ENUM_KIND)) {
-                    error(v.position(), "Enum \"" + expected + "\" cannot represent non-enum value: " + show(v) + ".");
+                    error(v.position(), "Enum \"" + expected + "\" cannot represent non-enum value: " + show(v) + "."
+                            + Suggestions.hint("Did you mean the enum value", v.raw(), enumNames(def)));
                 } else if (!def.name.equals("String") && !def.name.equals("ID")) {
                     unexpectedType(v, expected, def);
                 }
@@ -327,7 +328,8 @@ public final class QueryValidator {
                 if (!def.kind.equals(Ast.ENUM_KIND)) {
                     unexpectedType(v, expected, def);
                 } else if (def.enumValues.stream().noneMatch(e -> e.name().equals(v.raw()))) {
-                    error(v.position(), "Value \"" + v.raw() + "\" does not exist in \"" + expected + "\" enum.");
+                    error(v.position(), "Value \"" + v.raw() + "\" does not exist in \"" + expected + "\" enum."
+                            + Suggestions.hint("Did you mean the enum value", v.raw(), enumNames(def)));
                 }
             }
             case Ast.BOOLEAN -> {
@@ -343,12 +345,49 @@ public final class QueryValidator {
                 }
                 for (ChildValue c : v.children()) {
                     if (def.field(c.name()) == null) {
-                        error(c.position(), "Field \"" + c.name() + "\" is not defined by type \"" + def.name + "\".");
+                        error(c.position(), "Field \"" + c.name() + "\" is not defined by type \"" + def.name + "\"."
+                                + Suggestions.hint("Did you mean", c.name(), def.fields.stream().map(FieldDefinition::name).toList()));
                     }
                 }
             }
             default -> { }
         }
+    }
+
+    private static List<String> enumNames(Schema.Type def) {
+        return def.enumValues.stream().map(EnumValueDefinition::name).toList();
+    }
+
+    /**
+     * For an abstract parent, the types that do have the field (interfaces used most first); for
+     * an object or interface, the similarly spelt fields.
+     */
+    private String fieldHint(Schema.Type parent, String name) {
+        if (parent.kind.equals(Ast.INTERFACE) || parent.kind.equals(Ast.UNION)) {
+            List<String> objects = new ArrayList<>();
+            Map<String, Integer> interfaceUse = new LinkedHashMap<>();
+            for (Schema.Type t : schema.possibleTypes(parent)) {
+                if (t.field(name) == null) continue;
+                objects.add(t.name);
+                for (String i : t.interfaces) {
+                    Schema.Type it = schema.type(i);
+                    if (it != null && it.field(name) != null) interfaceUse.merge(i, 1, Integer::sum);
+                }
+            }
+            List<String> types = new ArrayList<>(interfaceUse.keySet());
+            types.addAll(objects);
+            types.sort((a, b) -> {
+                int diff = interfaceUse.getOrDefault(b, 0) - interfaceUse.getOrDefault(a, 0);
+                return diff != 0 ? diff : a.compareTo(b);
+            });
+            if (!types.isEmpty()) {
+                return Suggestions.quotedOr("Did you mean to use an inline fragment on", types);
+            }
+        }
+        if (parent.kind.equals(Ast.OBJECT_KIND) || parent.kind.equals(Ast.INTERFACE)) {
+            return Suggestions.hint("Did you mean", name, parent.fields.stream().map(FieldDefinition::name).toList());
+        }
+        return "";
     }
 
     private static boolean isInt64(String raw) {
@@ -409,11 +448,13 @@ public final class QueryValidator {
 
     private void checkField(Schema.Type parent, Field f, FieldDefinition def) {
         if (parent != null && def == null) {
-            error(f.position(), "Cannot query field \"" + f.name() + "\" on type \"" + parent.name + "\".");
+            error(f.position(), "Cannot query field \"" + f.name() + "\" on type \"" + parent.name + "\"."
+                    + fieldHint(parent, f.name()));
         }
         if (def != null && parent != null) {
             checkArguments(f.arguments(), def.arguments(), f.position(),
-                    a -> "Unknown argument \"" + a + "\" on field \"" + parent.name + "." + f.name() + "\".",
+                    a -> "Unknown argument \"" + a + "\" on field \"" + parent.name + "." + f.name() + "\"."
+                            + Suggestions.hint("Did you mean", a, def.arguments().stream().map(ArgumentDefinition::name).toList()),
                     (a, t) -> "Field \"" + f.name() + "\" argument \"" + a + "\" of type \"" + t
                             + "\" is required, but it was not provided.");
         }
