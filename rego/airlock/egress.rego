@@ -22,7 +22,9 @@ package airlock.egress
 
 import rego.v1
 
-config := object.get(data, ["airlock", "config"], {})
+default config := {}
+
+config := data.airlock.config
 
 allowlist := object.get(config, "allow", [])
 

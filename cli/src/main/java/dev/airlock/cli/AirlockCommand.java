@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             CaCommand.class,
             SecretsCommand.class,
             ImageCommand.class,
+            DemoCommand.class,
             VersionCommand.class,
         })
 public final class AirlockCommand implements Runnable {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code airlock policy}: the group for working with Rego policies (test, eval, conformance). */
 @Command(name = "policy", mixinStandardHelpOptions = true,
         description = "Test, evaluate and serve Rego egress policies.",
-        subcommands = {PolicyTestCommand.class, PolicyEvalCommand.class, PolicyConformanceCommand.class})
+        subcommands = {PolicyTestCommand.class, PolicyEvalCommand.class, PolicyConformanceCommand.class, PolicyServeCommand.class})
 final class PolicyCommand implements Runnable {
     @Spec
     CommandSpec spec;

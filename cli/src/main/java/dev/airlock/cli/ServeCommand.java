@@ -1,12 +1,73 @@
 package dev.airlock.cli;
 
+import dev.airlock.gateway.Gateway;
+import dev.airlock.gateway.proxy.ProxyServer;
+import dev.airlock.policy.ast.RegoException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the enforcing HTTP(S) proxy for agents that set HTTPS_PROXY.")
-final class ServeCommand extends NotLanded {
+        description = {"Run the enforcing HTTP(S) proxy for agents that set HTTPS_PROXY.",
+            "Every connection and request is decided by policy, TLS is terminated with airlock's CA,",
+            "secrets are injected where scoped, and every decision is audited."})
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:3128",
+            description = "Proxy listen address (default: ${DEFAULT-VALUE}).")
+    String listen;
+
+    @CommandLine.Mixin
+    GatewayOptions gateway;
+
     @Override
-    String capability() {
-        return "the enforcing proxy";
+    public Integer call() throws Exception {
+        InetSocketAddress address = parseListen(listen);
+        Gateway g;
+        try {
+            g = gateway.open(System.err);
+        } catch (RegoException e) {
+            spec.commandLine().getErr().println("airlock serve: the policy does not compile:");
+            spec.commandLine().getErr().println(e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            spec.commandLine().getErr().println("airlock serve: " + e.getMessage());
+            return 1;
+        }
+        ProxyServer proxy = g.listen(address);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                g.close();
+            } catch (Exception ignored) {
+                // shutting down anyway
+            }
+            stopped.countDown();
+        }));
+        var out = spec.commandLine().getOut();
+        out.println("airlock: proxy listening on http://" + proxy.address().getHostString() + ":" + proxy.address().getPort());
+        out.println("airlock: set HTTPS_PROXY=http://" + proxy.address().getHostString() + ":" + proxy.address().getPort()
+                + " and trust " + g.context().tls().ca().directory().certificateFile());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private InetSocketAddress parseListen(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) throw new CommandLine.ParameterException(spec.commandLine(), "--listen expects HOST:PORT, got '" + text + "'");
+        String host = text.substring(0, colon).replace("[", "").replace("]", "");
+        try {
+            return new InetSocketAddress(host, Integer.parseInt(text.substring(colon + 1)));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--listen expects HOST:PORT, got '" + text + "'");
+        }
     }
 }

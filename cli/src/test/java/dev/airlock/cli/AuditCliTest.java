@@ -26,18 +26,6 @@ import picocli.CommandLine;
 
 /** {@code airlock audit verify|query} through the real command tree, on logs the gateway's writer made. */
 class AuditCliTest {
-    private record Result(int exitCode, String out, String err) {}
-
-    private static Result run(String... args) {
-        CommandLine cl = AirlockCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @TempDir
     Path dir;
 
@@ -85,7 +73,7 @@ class AuditCliTest {
 
     @Test
     void verifyReportsAnIntactChainAndExits0() {
-        Result r = run("audit", "verify", log.toString());
+        CliRun r = CliRun.of("audit", "verify", log.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().matches("audit: 6 records verified, chain intact, last hash [0-9a-f]{64} \\(seq 6\\),"
                 + " matches head file .*audit\\.log\\.head\\n"), r.out());
@@ -96,7 +84,7 @@ class AuditCliTest {
         List<String> lines = lines();
         lines.set(2, lines.get(2).replace("host not in allow list", "host in allow list"));
         write(lines);
-        Result r = run("audit", "verify", log.toString());
+        CliRun r = CliRun.of("audit", "verify", log.toString());
         assertEquals(1, r.exitCode());
         assertEquals("", r.out());
         assertTrue(r.err().contains("audit: chain broken: " + log + " line 4 (seq 4): prev does not match the SHA-256"
@@ -109,7 +97,7 @@ class AuditCliTest {
         List<String> lines = lines();
         lines.removeFirst();
         write(lines);
-        Result r = run("audit", "verify", log.toString());
+        CliRun r = CliRun.of("audit", "verify", log.toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("line 1 (seq 2): the file does not start with a genesis record"), r.err());
     }
@@ -118,33 +106,33 @@ class AuditCliTest {
     void verifyCatchesATruncatedTailThroughTheHeadFileOnly() throws Exception {
         List<String> lines = lines();
         write(lines.subList(0, 4));
-        Result withHead = run("audit", "verify", log.toString());
+        CliRun withHead = CliRun.of("audit", "verify", log.toString());
         assertEquals(1, withHead.exitCode());
         assertTrue(withHead.err().contains("the last 2 record(s) were deleted (truncated tail)"), withHead.err());
 
-        Result withoutHead = run("audit", "verify", "--no-head", log.toString());
+        CliRun withoutHead = CliRun.of("audit", "verify", "--no-head", log.toString());
         assertEquals(0, withoutHead.exitCode(), withoutHead.err());
         assertTrue(withoutHead.err().contains("note: no head file or expected head given"), withoutHead.err());
     }
 
     @Test
     void verifyChecksExpectedSeqAndHash() {
-        Result first = run("audit", "verify", log.toString());
+        CliRun first = CliRun.of("audit", "verify", log.toString());
         Matcher m = Pattern.compile("last hash ([0-9a-f]{64})").matcher(first.out());
         assertTrue(m.find(), first.out());
-        assertEquals(0, run("audit", "verify", "--no-head", "--expect-head", m.group(1), "--expect-seq", "6",
+        assertEquals(0, CliRun.of("audit", "verify", "--no-head", "--expect-head", m.group(1), "--expect-seq", "6",
                 log.toString()).exitCode());
-        Result wrongSeq = run("audit", "verify", "--no-head", "--expect-seq", "9", log.toString());
+        CliRun wrongSeq = CliRun.of("audit", "verify", "--no-head", "--expect-seq", "9", log.toString());
         assertEquals(1, wrongSeq.exitCode());
         assertTrue(wrongSeq.err().contains("ends at seq 6 but seq 9 was expected"), wrongSeq.err());
-        Result badHash = run("audit", "verify", "--expect-head", "abc", log.toString());
+        CliRun badHash = CliRun.of("audit", "verify", "--expect-head", "abc", log.toString());
         assertEquals(2, badHash.exitCode());
         assertTrue(badHash.err().contains("--expect-head: expected 64 hex digits"), badHash.err());
     }
 
     @Test
     void verifyOfAMissingFileFails() {
-        Result r = run("audit", "verify", dir.resolve("nope.log").toString());
+        CliRun r = CliRun.of("audit", "verify", dir.resolve("nope.log").toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("nope.log: no such file"), r.err());
     }
@@ -153,7 +141,7 @@ class AuditCliTest {
 
     @Test
     void queryPrintsAnAlignedTable() {
-        Result r = run("audit", "query", log.toString());
+        CliRun r = CliRun.of("audit", "query", log.toString());
         assertEquals(0, r.exitCode(), r.err());
         String[] rows = r.out().split("\n");
         assertEquals(6, rows.length, r.out());
@@ -172,7 +160,7 @@ class AuditCliTest {
 
     @Test
     void queryShowsHostileStringsAsEscapesNotAsTerminalControl() {
-        Result r = run("audit", "query", "--denied", "--agent", "dev-agent", log.toString());
+        CliRun r = CliRun.of("audit", "query", "--denied", "--agent", "dev-agent", log.toString());
         assertEquals(2, r.out().split("\n").length, r.out());
         assertTrue(r.out().contains("PUT /x\\u001b[2J\\u000afake row"), r.out());
         assertFalse(r.out().contains("\u001b"), "no raw escape character reaches the terminal");
@@ -180,43 +168,43 @@ class AuditCliTest {
 
     @Test
     void queryFiltersDenied() {
-        Result r = run("audit", "query", "--denied", "--json", log.toString());
+        CliRun r = CliRun.of("audit", "query", "--denied", "--json", log.toString());
         assertEquals(List.of("d-2", "d-4"), decisionIds(r.out()));
     }
 
     @Test
     void queryFiltersAgent() {
-        Result r = run("audit", "query", "--agent", "ci-bot", "--json", log.toString());
+        CliRun r = CliRun.of("audit", "query", "--agent", "ci-bot", "--json", log.toString());
         assertEquals(List.of("d-1", "d-2", "d-5"), decisionIds(r.out()));
     }
 
     @Test
     void queryFiltersHostByGlob() {
-        assertEquals(List.of("d-1", "d-4"), decisionIds(run("audit", "query", "--host", "*.OpenAI.com", "--json",
+        assertEquals(List.of("d-1", "d-4"), decisionIds(CliRun.of("audit", "query", "--host", "*.OpenAI.com", "--json",
                 log.toString()).out()));
-        assertEquals(List.of("d-5"), decisionIds(run("audit", "query", "--host", "git?ub.com", "--json",
+        assertEquals(List.of("d-5"), decisionIds(CliRun.of("audit", "query", "--host", "git?ub.com", "--json",
                 log.toString()).out()));
     }
 
     @Test
     void queryFiltersSinceADurationOrATime() {
-        assertEquals(List.of("d-3", "d-4", "d-5"), decisionIds(run("audit", "query", "--since", "1h", "--json",
+        assertEquals(List.of("d-3", "d-4", "d-5"), decisionIds(CliRun.of("audit", "query", "--since", "1h", "--json",
                 log.toString()).out()));
-        assertEquals(List.of("d-2", "d-3", "d-4", "d-5"), decisionIds(run("audit", "query", "--since", "2h30m",
+        assertEquals(List.of("d-2", "d-3", "d-4", "d-5"), decisionIds(CliRun.of("audit", "query", "--since", "2h30m",
                 "--json", log.toString()).out()));
         String at = now.minus(2, ChronoUnit.MINUTES).toString();
-        assertEquals(List.of("d-5"), decisionIds(run("audit", "query", "--since", at, "--json", log.toString()).out()));
+        assertEquals(List.of("d-5"), decisionIds(CliRun.of("audit", "query", "--since", at, "--json", log.toString()).out()));
     }
 
     @Test
     void filtersCombine() {
-        assertEquals(List.of("d-4"), decisionIds(run("audit", "query", "--denied", "--since", "1h", "--host",
+        assertEquals(List.of("d-4"), decisionIds(CliRun.of("audit", "query", "--denied", "--since", "1h", "--host",
                 "*.openai.com", "--json", log.toString()).out()));
     }
 
     @Test
     void jsonOutputIsTheStoredLinesVerbatim() throws Exception {
-        Result r = run("audit", "query", "--json", log.toString());
+        CliRun r = CliRun.of("audit", "query", "--json", log.toString());
         List<String> stored = lines();
         assertEquals(String.join("\n", stored.subList(1, stored.size())) + "\n", r.out(),
                 "every decision, byte for byte, without the genesis record");
@@ -224,7 +212,7 @@ class AuditCliTest {
 
     @Test
     void queryWithNoMatchesSaysSo() {
-        Result r = run("audit", "query", "--agent", "nobody", log.toString());
+        CliRun r = CliRun.of("audit", "query", "--agent", "nobody", log.toString());
         assertEquals(0, r.exitCode());
         assertEquals("", r.out());
         assertTrue(r.err().contains("no matching decisions"), r.err());
@@ -235,21 +223,21 @@ class AuditCliTest {
         List<String> lines = lines();
         lines.add(3, "garbage");
         write(lines);
-        Result r = run("audit", "query", "--json", log.toString());
+        CliRun r = CliRun.of("audit", "query", "--json", log.toString());
         assertEquals(5, decisionIds(r.out()).size());
         assertTrue(r.err().contains("skipped 1 line(s)") && r.err().contains("line 4: not JSON"), r.err());
     }
 
     @Test
     void aBadSinceIsAUsageError() {
-        Result r = run("audit", "query", "--since", "yesterday", log.toString());
+        CliRun r = CliRun.of("audit", "query", "--since", "yesterday", log.toString());
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("--since: expected an RFC 3339 time"), r.err());
     }
 
     @Test
     void auditWithoutASubcommandIsAUsageError() {
-        Result r = run("audit");
+        CliRun r = CliRun.of("audit");
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("Missing required subcommand"), r.err());
     }

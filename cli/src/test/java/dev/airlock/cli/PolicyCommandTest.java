@@ -14,18 +14,6 @@ import picocli.CommandLine;
 
 /** Runs the real {@code airlock policy} commands on Rego files written to a temp directory. */
 class PolicyCommandTest {
-    private record Result(int exitCode, String out, String err) {}
-
-    private static Result run(String... args) {
-        CommandLine cl = AirlockCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @TempDir
     Path dir;
 
@@ -63,7 +51,7 @@ class PolicyCommandTest {
 
                 test_denied if not egress.allow with input as {"destination": {"host": "evil.example"}}
                 """);
-        Result r = run("policy", "test", dir.resolve("policy").toString());
+        CliRun r = CliRun.of("policy", "test", dir.resolve("policy").toString());
         assertEquals(0, r.exitCode(), r.out() + r.err());
         assertTrue(r.out().matches("(?s).*data\\.airlock\\.egress_test\\.test_allowed: PASS \\(\\d+\\.\\dms\\).*"), r.out());
         assertTrue(r.out().contains("data.airlock.egress_test.test_denied: PASS"), r.out());
@@ -80,7 +68,7 @@ class PolicyCommandTest {
 
                 test_right if not data.airlock.egress.allow with input as {"destination": {"host": "evil.example"}}
                 """);
-        Result r = run("policy", "test", dir.resolve("policy").toString());
+        CliRun r = CliRun.of("policy", "test", dir.resolve("policy").toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.out().contains("data.airlock.bad_test.test_wrong: FAIL"), r.out());
         assertTrue(r.out().contains("PASS: 1/2") && r.out().contains("FAIL: 1/2"), r.out());
@@ -99,10 +87,10 @@ class PolicyCommandTest {
 
                 test_hosts { hosts == {"a", "b"} with input as {"hosts": ["a", "b", "a"]} }
                 """);
-        Result v1 = run("policy", "test", dir.resolve("old").toString());
+        CliRun v1 = CliRun.of("policy", "test", dir.resolve("old").toString());
         assertEquals(1, v1.exitCode());
         assertTrue(v1.err().contains("old.rego:3:7: rego_parse_error: `if` keyword is required before rule body"), v1.err());
-        Result v0 = run("policy", "test", "--v0-compatible", dir.resolve("old").toString());
+        CliRun v0 = CliRun.of("policy", "test", "--v0-compatible", dir.resolve("old").toString());
         assertEquals(0, v0.exitCode(), v0.out() + v0.err());
         assertTrue(v0.out().contains("PASS: 2/2"), v0.out());
     }
@@ -111,7 +99,7 @@ class PolicyCommandTest {
     void evalPrintsOpaShapedJson() throws IOException {
         policy();
         write("input.json", "{\"destination\": {\"host\": \"api.openai.com\"}}");
-        Result r = run("policy", "eval", "-d", dir.resolve("policy").toString(), "-i", dir.resolve("input.json").toString(),
+        CliRun r = CliRun.of("policy", "eval", "-d", dir.resolve("policy").toString(), "-i", dir.resolve("input.json").toString(),
                 "data.airlock.egress.decision");
         assertEquals(0, r.exitCode(), r.err());
         assertEquals("{\"result\":[{\"expressions\":[{\"value\":{\"allow\":true,\"reason\":\"host allowed\"},"
@@ -121,7 +109,7 @@ class PolicyCommandTest {
     @Test
     void evalReportsBindings() throws IOException {
         policy();
-        Result r = run("policy", "eval", "-d", dir.resolve("policy").toString(), "some h in data.allowed_hosts");
+        CliRun r = CliRun.of("policy", "eval", "-d", dir.resolve("policy").toString(), "some h in data.allowed_hosts");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("\"bindings\":{\"h\":\"api.openai.com\"}"), r.out());
     }
@@ -129,7 +117,7 @@ class PolicyCommandTest {
     @Test
     void undefinedResultIsAnEmptyObject() throws IOException {
         policy();
-        Result r = run("policy", "eval", "-d", dir.resolve("policy").toString(), "data.airlock.egress.nothing");
+        CliRun r = CliRun.of("policy", "eval", "-d", dir.resolve("policy").toString(), "data.airlock.egress.nothing");
         assertEquals(0, r.exitCode(), r.err());
         assertEquals("{}", r.out().strip());
     }
@@ -137,7 +125,7 @@ class PolicyCommandTest {
     @Test
     void parseErrorsNameFileLineAndColumnAndExit1() throws IOException {
         write("broken/p.rego", "package broken\n\np if {\n  input.x ==\n}\n");
-        Result r = run("policy", "eval", "-d", dir.resolve("broken").toString(), "data.broken.p");
+        CliRun r = CliRun.of("policy", "eval", "-d", dir.resolve("broken").toString(), "data.broken.p");
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains(dir.resolve("broken/p.rego") + ":5:1: rego_parse_error: unexpected } token"), r.err());
     }
@@ -146,7 +134,7 @@ class PolicyCommandTest {
     void malformedInputJsonIsAnError() throws IOException {
         policy();
         write("input.json", "{\"destination\": ");
-        Result r = run("policy", "eval", "-d", dir.resolve("policy").toString(), "-i", dir.resolve("input.json").toString(),
+        CliRun r = CliRun.of("policy", "eval", "-d", dir.resolve("policy").toString(), "-i", dir.resolve("input.json").toString(),
                 "data.airlock.egress.allow");
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("input.json") && r.err().contains("invalid_input_error"), r.err());
@@ -154,7 +142,7 @@ class PolicyCommandTest {
 
     @Test
     void policyWithoutSubcommandIsAUsageError() {
-        Result r = run("policy");
+        CliRun r = CliRun.of("policy");
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("Missing required subcommand"), r.err());
     }
@@ -169,7 +157,7 @@ class PolicyCommandTest {
                    "want_result": [{"x": 1}]}
                 ]}
                 """);
-        Result r = run("policy", "conformance", "--report", dir.resolve("conformance.md").toString(),
+        CliRun r = CliRun.of("policy", "conformance", "--report", dir.resolve("conformance.md").toString(),
                 dir.resolve("suite").toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.out().contains("FAIL basic/cases.json: basic/fail"), r.out());

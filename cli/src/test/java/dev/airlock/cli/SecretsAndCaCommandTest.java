@@ -21,18 +21,6 @@ class SecretsAndCaCommandTest {
     @TempDir
     Path tmp;
 
-    private record Result(int exitCode, String out, String err) {}
-
-    private static Result run(String... args) {
-        CommandLine cl = AirlockCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     private Path secretsFile() throws Exception {
         Path file = tmp.resolve("secrets.yaml");
         Files.writeString(file, """
@@ -54,7 +42,7 @@ class SecretsAndCaCommandTest {
     void placeholdersPrintsWhatTheLibraryComputes() throws Exception {
         Path file = secretsFile();
         Path state = tmp.resolve("state");
-        Result r = run("secrets", "placeholders", "--secrets", file.toString(), "--state-dir", state.toString());
+        CliRun r = CliRun.of("secrets", "placeholders", "--secrets", file.toString(), "--state-dir", state.toString());
         assertEquals(0, r.exitCode(), r.err());
         PlaceholderKey key = PlaceholderKey.loadOrCreate(state);
         assertEquals("OPENAI_API_KEY=" + key.placeholderFor("OPENAI_API_KEY") + "\nGH_TOKEN=" + key.placeholderFor("GH_TOKEN") + "\n",
@@ -63,7 +51,7 @@ class SecretsAndCaCommandTest {
         Map<String, String> gateway = SecretsStore.open(file, key, name -> "sk-from-env-0123456789", InstantSource.system()).current().placeholders();
         assertEquals("OPENAI_API_KEY=" + gateway.get("OPENAI_API_KEY") + "\nGH_TOKEN=" + gateway.get("GH_TOKEN") + "\n",
                 r.out().replace("\r\n", "\n"));
-        assertEquals(r.out(), run("secrets", "placeholders", "--secrets", file.toString(), "--state-dir", state.toString()).out(),
+        assertEquals(r.out(), CliRun.of("secrets", "placeholders", "--secrets", file.toString(), "--state-dir", state.toString()).out(),
                 "stable across runs");
     }
 
@@ -71,7 +59,7 @@ class SecretsAndCaCommandTest {
     void badFileExitsOneWithTheError() throws Exception {
         Path file = tmp.resolve("bad.yaml");
         Files.writeString(file, "secrets:\n  - name: A\n    from_env: A\n    hosts: ['*']\n    placements: [header]\n");
-        Result r = run("secrets", "placeholders", "--secrets", file.toString(), "--state-dir", tmp.resolve("state").toString());
+        CliRun r = CliRun.of("secrets", "placeholders", "--secrets", file.toString(), "--state-dir", tmp.resolve("state").toString());
         assertEquals(1, r.exitCode());
         assertEquals("", r.out());
         assertTrue(r.err().startsWith(file + ":4:13: secrets[0] (A) hosts[0]: '*'"), r.err());
@@ -80,46 +68,46 @@ class SecretsAndCaCommandTest {
     @Test
     void checkReadsValuesAndReportsMissingOnes() throws Exception {
         Path file = secretsFile();
-        Result r = run("secrets", "check", "--secrets", file.toString(), "--state-dir", tmp.resolve("state").toString());
+        CliRun r = CliRun.of("secrets", "check", "--secrets", file.toString(), "--state-dir", tmp.resolve("state").toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("environment variable AIRLOCK_TEST_SURELY_UNSET_VARIABLE is not set"), r.err());
     }
 
     @Test
     void secretsWithoutSubcommandIsAUsageError() {
-        assertEquals(2, run("secrets").exitCode());
+        assertEquals(2, CliRun.of("secrets").exitCode());
     }
 
     @Test
     void caInitExportShowRotate() throws Exception {
         Path dir = tmp.resolve("ca");
-        Result init = run("ca", "init", "--ca-dir", dir.toString());
+        CliRun init = CliRun.of("ca", "init", "--ca-dir", dir.toString());
         assertEquals(0, init.exitCode(), init.err());
         assertTrue(init.out().contains("certificate: " + dir.resolve("ca.pem")), init.out());
 
-        Result export = run("ca", "export", "--ca-dir", dir.toString());
+        CliRun export = CliRun.of("ca", "export", "--ca-dir", dir.toString());
         assertEquals(Files.readString(dir.resolve("ca.pem")), export.out());
         X509Certificate first = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new java.io.ByteArrayInputStream(export.out().getBytes()));
 
-        Result rotate = run("ca", "rotate", "--ca-dir", dir.toString());
+        CliRun rotate = CliRun.of("ca", "rotate", "--ca-dir", dir.toString());
         assertEquals(0, rotate.exitCode(), rotate.err());
-        String after = run("ca", "export", "--ca-dir", dir.toString()).out();
+        String after = CliRun.of("ca", "export", "--ca-dir", dir.toString()).out();
         assertTrue(!after.equals(export.out()), "rotation changed the CA");
         assertTrue(Files.list(dir).anyMatch(p -> p.getFileName().toString().matches("ca-\\d{8}T\\d{6}Z\\.pem")));
-        assertTrue(run("ca", "show", "--ca-dir", dir.toString()).out().contains("sha256:"));
+        assertTrue(CliRun.of("ca", "show", "--ca-dir", dir.toString()).out().contains("sha256:"));
         assertTrue(first.getBasicConstraints() == 0);
     }
 
     @Test
     void caErrorsExitOneWithTheMessage() throws Exception {
         Path dir = tmp.resolve("ca");
-        Result missing = run("ca", "show", "--ca-dir", dir.toString());
+        CliRun missing = CliRun.of("ca", "show", "--ca-dir", dir.toString());
         assertEquals(1, missing.exitCode());
         assertTrue(missing.err().contains("no CA in " + dir), missing.err());
-        run("ca", "init", "--ca-dir", dir.toString());
+        CliRun.of("ca", "init", "--ca-dir", dir.toString());
         Files.writeString(dir.resolve("ca.pem"), "garbage");
-        Result corrupted = run("ca", "show", "--ca-dir", dir.toString());
+        CliRun corrupted = CliRun.of("ca", "show", "--ca-dir", dir.toString());
         assertEquals(1, corrupted.exitCode());
         assertTrue(corrupted.err().contains(dir.resolve("ca.pem").toString()) && corrupted.err().contains("airlock ca rotate"), corrupted.err());
     }

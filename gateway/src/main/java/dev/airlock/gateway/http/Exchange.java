@@ -1,7 +1,12 @@
 package dev.airlock.gateway.http;
 
 import dev.airlock.gateway.decision.Decision;
+import dev.airlock.secrets.broker.BodyPlaceholderScanner;
+import dev.airlock.secrets.redact.SecretRedactor;
+import dev.airlock.secrets.store.SecretsSnapshot;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.List;
@@ -18,6 +23,15 @@ public final class Exchange {
     Decision decision;
     Channel upstream;
     List<String> secretsInjected = List.of();
+    List<String> leaks = List.of();
+    /** The secrets generation this exchange uses from start to end; null when airlock has no secrets. */
+    SecretsSnapshot secrets;
+    /** The request body read before the decision (up to the broker's cap); null when there is none. */
+    CompositeByteBuf body;
+    HttpHeaders trailers;
+    /** Set when the body outgrew the cap: the rest streams through {@link #bodyScanner}. */
+    BodyPlaceholderScanner bodyScanner;
+    SecretRedactor redactor;
     long bytesUp;
     long bytesDown;
     int status;

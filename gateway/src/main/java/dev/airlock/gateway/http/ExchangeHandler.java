@@ -6,7 +6,16 @@ import dev.airlock.gateway.decision.Decision;
 import dev.airlock.gateway.decision.PolicyInput;
 import dev.airlock.gateway.flow.Flow;
 import dev.airlock.gateway.net.HostLiteral;
-import dev.airlock.gateway.relay.RelayHandler;
+import dev.airlock.secrets.broker.HttpHeader;
+import dev.airlock.secrets.broker.Inspection;
+import dev.airlock.secrets.broker.LeakFinding;
+import dev.airlock.secrets.broker.OutboundRequest;
+import dev.airlock.secrets.broker.RequestBody;
+import dev.airlock.secrets.broker.SecretBroker;
+import dev.airlock.secrets.broker.SubstitutionResult;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -43,7 +52,7 @@ import java.util.Map;
  * stream (a single request). All methods run on the flow's event loop.
  */
 public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
-    private enum State { IDLE, DECIDING, FORWARDING, DRAINING, AWAIT_RESPONSE, CLOSED }
+    private enum State { IDLE, COLLECTING, DECIDING, FORWARDING, DRAINING, AWAIT_RESPONSE, CLOSED }
 
     /** Bytes of a denied request's body that are read and dropped before the connection is closed instead. */
     private static final int MAX_DRAIN_BYTES = 1 << 20;
@@ -102,6 +111,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                         ReferenceCountUtil.release(m);
                     }
                 }
+                case COLLECTING -> collect((HttpContent) pending.poll());
                 case FORWARDING -> forward((HttpContent) pending.poll());
                 case DRAINING -> drain(pending.poll());
                 case DECIDING, AWAIT_RESPONSE, CLOSED -> {
@@ -115,7 +125,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     private void updateAutoRead() {
         boolean read = switch (state) {
-            case IDLE, DRAINING -> true;
+            case IDLE, DRAINING, COLLECTING -> true;
             case FORWARDING -> current.upstream == null || current.upstream.isWritable();
             case DECIDING, AWAIT_RESPONSE, CLOSED -> false;
         };
@@ -151,34 +161,126 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
         r.setUri(target.originForm());
         Exchange e = new Exchange(this, r, target.originForm());
+        e.secrets = flow.gateway().secrets() == null ? null : flow.gateway().secrets().current();
         e.requestComplete = r instanceof LastHttpContent;
         current = e;
+        if (!e.requestComplete && hasBody(r)) {
+            e.body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+            state = State.COLLECTING;
+        } else {
+            decide(e);
+        }
+    }
+
+    /** HTTP/2 requests without END_STREAM and HTTP/1.1 requests with a length or chunked body have one. */
+    private boolean hasBody(HttpRequest r) {
+        if ("HTTP/2".equals(protocol)) return true;
+        return HttpUtil.isTransferEncodingChunked(r) || HttpUtil.getContentLength(r, 0L) > 0;
+    }
+
+    /**
+     * Reads the body before the decision, up to the broker's cap, so placeholders in it can be
+     * found (and replaced where allowed). A larger body is decided on what was read and then
+     * streams through a placeholder scanner.
+     */
+    private void collect(HttpContent c) {
+        Exchange e = current;
+        e.bytesUp += c.content().readableBytes();
+        e.body.addComponent(true, c.content().retain());
+        boolean last = c instanceof LastHttpContent;
+        if (last) e.trailers = ((LastHttpContent) c).trailingHeaders().copy();
+        c.release();
+        if (last) {
+            e.requestComplete = true;
+            decide(e);
+        } else if (e.body.readableBytes() > SecretBroker.MAX_BODY_BYTES) {
+            decide(e);
+        }
+    }
+
+    private void decide(Exchange e) {
         state = State.DECIDING;
-        QueryStringDecoder qs = new QueryStringDecoder(target.originForm());
+        HttpRequest r = e.request;
+        OutboundRequest outbound = outbound(e);
+        Inspection inspection = e.secrets == null ? null : e.secrets.broker().inspect(outbound);
+        QueryStringDecoder qs = new QueryStringDecoder(inspection == null ? e.path : originForm(inspection.view().path(), inspection.view().rawQuery()));
         PolicyInput.Request req = new PolicyInput.Request(r.method().name(), scheme, qs.path(), qs.parameters(),
-                policyHeaders(r), protocol);
+                inspection == null ? policyHeaders(r) : policyHeaders(inspection.view().headers()), protocol);
+        List<String> present = inspection == null ? List.of() : inspection.secrets();
         flow.gateway().decider()
-                .decide(PolicyInput.request(flow.source(), flow.destination(), flow.sni(), req, List.of()))
+                .decide(PolicyInput.request(flow.source(), flow.destination(), flow.sni(), req, present))
                 .whenCompleteAsync((decision, error) -> {
                     if (state == State.CLOSED) return;
                     Decision d = decision != null ? decision
                             : Decision.deny("policy error: " + error, "", flow.connectDecision().policyRevision());
                     e.decision = d;
-                    if (d.allow()) {
-                        allow(e);
-                    } else {
-                        deny(e);
+                    if (!d.allow()) {
+                        deny(e, d.reason());
+                        return;
                     }
+                    if (e.secrets != null) {
+                        switch (e.secrets.broker().substitute(outbound, d.secrets())) {
+                            case SubstitutionResult.Blocked b -> {
+                                e.leaks = b.leaks().stream().map(LeakFinding::secret).distinct().toList();
+                                deny(e, "secret placeholder blocked: " + b.leaks().getFirst().describe());
+                                return;
+                            }
+                            case SubstitutionResult.Rewritten w -> {
+                                apply(e, w.request());
+                                e.secretsInjected = w.injected();
+                            }
+                        }
+                        if (!e.requestComplete) e.bodyScanner = e.secrets.broker().newBodyScanner();
+                        e.redactor = e.secrets.secrets().isEmpty() ? null : e.secrets.newRedactor();
+                    }
+                    allow(e);
                 }, ctx.executor());
+    }
+
+    /** The request as the secrets broker reads it. */
+    private OutboundRequest outbound(Exchange e) {
+        HttpRequest r = e.request;
+        List<HttpHeader> headers = new ArrayList<>();
+        for (Map.Entry<String, String> h : r.headers()) headers.add(new HttpHeader(h.getKey(), h.getValue()));
+        int q = e.path.indexOf('?');
+        RequestBody body = e.body == null ? RequestBody.NONE
+                : e.requestComplete ? new RequestBody.Buffered(ByteBufUtil.getBytes(e.body))
+                : new RequestBody.Streamed(HttpUtil.getContentLength(r, -1L));
+        return new OutboundRequest(scheme, flow.destination().host(), flow.destination().port(), r.method().name(),
+                q < 0 ? e.path : e.path.substring(0, q), q < 0 ? null : e.path.substring(q + 1), headers, body);
+    }
+
+    /** Puts the broker's rewritten request (secrets injected) into the request that goes upstream. */
+    private void apply(Exchange e, OutboundRequest rewritten) {
+        HttpRequest r = e.request;
+        r.setUri(originForm(rewritten.path(), rewritten.rawQuery()));
+        r.headers().clear();
+        for (HttpHeader h : rewritten.headers()) r.headers().add(h.name(), h.value());
+        if (rewritten.body() instanceof RequestBody.Buffered b && e.body != null) {
+            e.body.release();
+            e.body = ctx.alloc().compositeBuffer().addComponent(true, Unpooled.wrappedBuffer(b.bytes()));
+        }
+        // Redaction cannot see inside compressed responses, so ask for identity encoding.
+        if (e.secrets != null && !e.secrets.secrets().isEmpty()) r.headers().remove(HttpHeaderNames.ACCEPT_ENCODING);
+    }
+
+    private static String originForm(String path, String rawQuery) {
+        return rawQuery == null ? path : path + "?" + rawQuery;
     }
 
     /** Header names in lower case, values in order; the proxy credential never reaches policy. */
     private static Map<String, List<String>> policyHeaders(HttpRequest r) {
+        List<HttpHeader> list = new ArrayList<>();
+        for (Map.Entry<String, String> h : r.headers()) list.add(new HttpHeader(h.getKey(), h.getValue()));
+        return policyHeaders(list);
+    }
+
+    private static Map<String, List<String>> policyHeaders(List<HttpHeader> headers) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        for (Map.Entry<String, String> h : r.headers()) {
-            String name = h.getKey().toLowerCase(Locale.ROOT);
+        for (HttpHeader h : headers) {
+            String name = h.name().toLowerCase(Locale.ROOT);
             if (name.equals("proxy-authorization")) continue;
-            out.computeIfAbsent(name, k -> new ArrayList<>()).add(h.getValue());
+            out.computeIfAbsent(name, k -> new ArrayList<>()).add(h.value());
         }
         return out;
     }
@@ -198,8 +300,30 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             e.upstream = ch;
-            ch.write(r);
-            if (r instanceof LastHttpContent) {
+            if (e.body != null) {
+                // The head and the body read so far go out as separate objects: a FullHttpRequest
+                // from HTTP/2 must not carry its content twice.
+                HttpRequest head = new io.netty.handler.codec.http.DefaultHttpRequest(r.protocolVersion(), r.method(), r.uri(), r.headers());
+                if (r instanceof LastHttpContent full) full.release();
+                ch.write(head);
+                CompositeByteBuf body = e.body;
+                e.body = null;
+                if (e.bodyScanner != null && !e.bodyScanner.update(ByteBufUtil.getBytes(body)).isEmpty()) {
+                    body.release();
+                    leakInStream(e);
+                    return;
+                }
+                if (e.requestComplete) {
+                    LastHttpContent last = new io.netty.handler.codec.http.DefaultLastHttpContent(body);
+                    if (e.trailers != null) last.trailingHeaders().set(e.trailers);
+                    ch.writeAndFlush(last);
+                } else {
+                    ch.write(new io.netty.handler.codec.http.DefaultHttpContent(body));
+                }
+            } else {
+                ch.write(r);
+            }
+            if (e.requestComplete) {
                 ch.flush();
                 state = State.AWAIT_RESPONSE;
             } else {
@@ -213,6 +337,11 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private void forward(HttpContent c) {
         Exchange e = current;
         e.bytesUp += c.content().readableBytes();
+        if (e.bodyScanner != null && !e.bodyScanner.update(ByteBufUtil.getBytes(c.content())).isEmpty()) {
+            c.release();
+            leakInStream(e);
+            return;
+        }
         e.upstream.write(c);
         if (c instanceof LastHttpContent) {
             e.requestComplete = true;
@@ -223,12 +352,34 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void deny(Exchange e) {
+    private void deny(Exchange e, String why) {
         e.status = 403;
-        audit(e, false, e.decision.reason()).whenCompleteAsync((seq, error) -> {
+        if (e.body != null) {
+            e.body.release();
+            e.body = null;
+        }
+        audit(e, false, why).whenCompleteAsync((seq, error) -> {
             if (state == State.CLOSED) return;
-            String reason = error == null ? e.decision.reason() : "audit log unavailable: " + error.getMessage();
+            String reason = error == null ? why : "audit log unavailable: " + error.getMessage();
             respondAndMaybeClose(e, Responses.denied(ctx.alloc(), reason, e.decision.decisionId()), error != null);
+        }, ctx.executor());
+    }
+
+    /**
+     * A placeholder turned up in a body too large to hold: the upstream request is cut off
+     * before its end (so the destination never sees a complete request), the client gets 403.
+     */
+    private void leakInStream(Exchange e) {
+        e.leaks = List.copyOf(e.bodyScanner.found());
+        e.upstream.close();
+        e.status = 403;
+        String reason = "secret placeholder for " + String.join(", ", e.leaks) + " found in a streamed request body, where it is never replaced";
+        state = State.CLOSED;
+        releasePending();
+        audit(e, false, reason).whenCompleteAsync((s, x) -> {
+            FullHttpResponse resp = Responses.denied(ctx.alloc(), reason, e.decision.decisionId());
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
         }, ctx.executor());
     }
 
@@ -330,6 +481,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void relayToClient(Exchange e, HttpObject o) {
+        if (e.redactor != null) o = redact(e, o);
         if (o instanceof HttpContent c) e.bytesDown += c.content().readableBytes();
         boolean last = o instanceof LastHttpContent;
         if (o instanceof HttpResponse resp && resp.status().code() == 101) {
@@ -348,6 +500,42 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 ctx.flush();
             }
         }
+    }
+
+    /**
+     * Overwrites real secret bytes in the response (headers and body, same length, across
+     * chunk boundaries) before the client sees them.
+     */
+    private static HttpObject redact(Exchange e, HttpObject o) {
+        if (o instanceof HttpResponse resp) {
+            var patterns = e.secrets.redaction();
+            for (Map.Entry<String, String> h : resp.headers()) {
+                byte[] v = h.getValue().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                byte[] r = patterns.redact(v);
+                if (!java.util.Arrays.equals(v, r)) h.setValue(new String(r, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+        if (o instanceof HttpContent c) {
+            byte[] out = e.redactor.update(ByteBufUtil.getBytes(c.content()));
+            if (c instanceof LastHttpContent last) {
+                byte[] tail = e.redactor.finish();
+                byte[] all = java.util.Arrays.copyOf(out, out.length + tail.length);
+                System.arraycopy(tail, 0, all, out.length, tail.length);
+                LastHttpContent copy = new io.netty.handler.codec.http.DefaultLastHttpContent(Unpooled.wrappedBuffer(all));
+                copy.trailingHeaders().set(last.trailingHeaders());
+                c.release();
+                return o instanceof HttpResponse ? mergeFull((HttpResponse) o, copy) : copy;
+            }
+            c.release();
+            return new io.netty.handler.codec.http.DefaultHttpContent(Unpooled.wrappedBuffer(out));
+        }
+        return o;
+    }
+
+    private static HttpObject mergeFull(HttpResponse head, LastHttpContent body) {
+        var full = new io.netty.handler.codec.http.DefaultFullHttpResponse(head.protocolVersion(), head.status(), body.content(),
+                head.headers(), body.trailingHeaders());
+        return full;
     }
 
     /** After a 101 (WebSocket or other upgrade the policy allowed), both sides become a byte relay. */
@@ -410,7 +598,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSED;
         releasePending();
-        if (current != null && current.upstream != null) current.upstream.close();
+        if (current != null) {
+            if (current.upstream != null) current.upstream.close();
+            if (current.body != null) current.body.release();
+        }
         ctx.fireChannelInactive();
     }
 
@@ -452,6 +643,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 .reason(reason)
                 .policyRevision(e.decision.policyRevision())
                 .secretsInjected(e.secretsInjected)
+                .leak(e.leaks)
                 .build());
     }
 }

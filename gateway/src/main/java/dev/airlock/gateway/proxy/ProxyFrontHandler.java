@@ -171,7 +171,7 @@ final class ProxyFrontHandler extends ChannelInboundHandlerAdapter {
         int port = portText.matches("[0-9]{1,5}") ? Integer.parseInt(portText) : 0;
         if (port < 1 || port > 65535) throw new IllegalArgumentException("bad port in target '" + authority + "'");
         return switch (HostLiteral.parse(authority.substring(0, colon))) {
-            case HostLiteral.Ip ip -> new Destination(ip.text(), port, null);
+            case HostLiteral.Ip ip -> new Destination(ip.text(), port, ip.address());
             case HostLiteral.Name n -> new Destination(n.text(), port, null);
             case HostLiteral.Refused refused -> throw new IllegalArgumentException(refused.reason());
         };

@@ -35,9 +35,9 @@ class ProxyTlsTest {
         ObjectValue dst = (ObjectValue) input.get("destination");
         String host = ((StringValue) dst.get("host")).value();
         String phase = ((StringValue) input.get("phase")).value();
-        boolean allowHost = host.equals("api.test") || host.equals("private.test") || host.equals("rebind.test");
+        boolean allowHost = host.equals("api.test") || host.equals("other.test") || host.equals("pass.test") || host.equals("private.test") || host.equals("rebind.test");
         boolean allow = allowHost;
-        String reason = allowHost ? "api.test is allowed" : "host " + host + " is not on the allowlist";
+        String reason = allowHost ? host + " is allowed" : "host " + host + " is not on the allowlist";
         if (allow && phase.equals("request")) {
             String path = ((StringValue) ((ObjectValue) input.get("request")).get("path")).value();
             if (path.startsWith("/forbidden")) {
@@ -45,9 +45,14 @@ class ProxyTlsTest {
                 reason = "path " + path + " is forbidden";
             }
         }
-        List<Cidr> cidrs = host.equals("api.test") ? List.of(Cidr.parse("127.0.0.0/8")) : List.of();
+        if (((dev.airlock.policy.value.NumberValue) dst.get("port")).toIntExact() == 22) {
+            allow = false;
+            reason = "port 22 is not allowed";
+        }
+        List<Cidr> cidrs = host.endsWith(".test") && !host.startsWith("private") && !host.startsWith("rebind")
+                ? List.of(Cidr.parse("127.0.0.0/8")) : List.of();
         return CompletableFuture.completedFuture(new Decision(allow, reason, "id-" + phase, "rev-1", cidrs,
-                Decision.TlsMode.INSPECT, null));
+                host.equals("pass.test") ? Decision.TlsMode.PASSTHROUGH : Decision.TlsMode.INSPECT, null));
     };
 
     @BeforeAll

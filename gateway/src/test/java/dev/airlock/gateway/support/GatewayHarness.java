@@ -24,6 +24,11 @@ import java.util.concurrent.Executors;
 
 /** A running gateway on loopback with its own CA and audit log, plus a TLS echo upstream. */
 public final class GatewayHarness implements AutoCloseable {
+    /** The defaults, except a 1 s request-head timeout so slow-client tests stay short. */
+    public static final GatewayLimits LIMITS = new GatewayLimits(GatewayLimits.DEFAULTS.maxInitialLineBytes(),
+            GatewayLimits.DEFAULTS.maxHeaderBytes(), 1_000, GatewayLimits.DEFAULTS.idleTimeoutMillis(),
+            GatewayLimits.DEFAULTS.connectTimeoutMillis());
+
     public final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final ExecutorService resolverPool = Executors.newFixedThreadPool(2);
     public final TlsEchoServer upstream;
@@ -35,6 +40,11 @@ public final class GatewayHarness implements AutoCloseable {
 
     /** Names in {@code hostNames} resolve to 127.0.0.1 (as with {@code --resolve}). */
     public GatewayHarness(Path dir, EgressDecider decider, AgentDirectory agents, String... hostNames) throws Exception {
+        this(dir, decider, agents, null, hostNames);
+    }
+
+    public GatewayHarness(Path dir, EgressDecider decider, AgentDirectory agents, dev.airlock.secrets.store.SecretsStore secrets,
+                          String... hostNames) throws Exception {
         upstream = TlsEchoServer.start(group, dir.resolve("upstream-ca"), hostNames);
         ca = LocalCa.open(dir.resolve("airlock-ca"));
         caPem = ca.directory().certificateFile();
@@ -46,7 +56,7 @@ public final class GatewayHarness implements AutoCloseable {
         hosts.put("private.test", List.of(InetAddress.getByName("10.1.2.3")));
         hosts.put("rebind.test", List.of(InetAddress.getByName("93.184.216.34"), InetAddress.getByName("127.0.0.1")));
         GatewayContext ctx = new GatewayContext(decider, new UpstreamDialer(new Resolver(resolverPool, hosts), 5000),
-                new TlsContexts(ca, List.of(upstream.caPem())), audit, GatewayLimits.DEFAULTS);
+                new TlsContexts(ca, List.of(upstream.caPem())), audit, secrets, LIMITS);
         proxy = ProxyServer.start(new InetSocketAddress("127.0.0.1", 0), ctx, agents, group);
     }
 

@@ -48,27 +48,39 @@ import java.util.Map;
 public final class TlsEchoServer implements AutoCloseable {
     private final Channel channel;
     private final Path caPem;
+    /** Every request as the server saw it (the echo JSON), so tests can check what airlock forwarded. */
+    public final java.util.concurrent.BlockingQueue<String> received;
 
-    private TlsEchoServer(Channel channel, Path caPem) {
+    private TlsEchoServer(Channel channel, Path caPem, java.util.concurrent.BlockingQueue<String> received) {
         this.channel = channel;
         this.caPem = caPem;
+        this.received = received;
     }
 
     /** @param caDir where this server's own CA is created; its PEM is what airlock must trust upstream */
     public static TlsEchoServer start(EventLoopGroup group, Path caDir, String... names) throws Exception {
         LocalCa ca = LocalCa.open(caDir);
-        LeafCredentials leaf = ca.mint(names[0]);
-        SslContext ssl = SslContextBuilder.forServer(leaf.privateKey(), leaf.chain())
-                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
-                .build();
+        java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        // One certificate per name the client asks for (SNI), all from this server's own CA.
+        java.util.Map<String, SslContext> contexts = new java.util.concurrent.ConcurrentHashMap<>();
+        io.netty.util.Mapping<String, SslContext> bySni = sni -> contexts.computeIfAbsent(sni == null ? names[0] : sni, n -> {
+            LeafCredentials leaf = ca.mint(n);
+            try {
+                return SslContextBuilder.forServer(leaf.privateKey(), leaf.chain())
+                        .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                                ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
+                        .build();
+            } catch (javax.net.ssl.SSLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
         Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
-                        c.pipeline().addLast(ssl.newHandler(c.alloc()), new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+                        c.pipeline().addLast(new io.netty.handler.ssl.SniHandler(bySni), new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
                             @Override
                             protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                                 if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
@@ -77,19 +89,19 @@ public final class TlsEchoServer implements AutoCloseable {
                                                 @Override
                                                 protected void initChannel(Http2StreamChannel s) {
                                                     s.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-                                                            new HttpObjectAggregator(16 << 20), new Echo("HTTP/2"));
+                                                            new HttpObjectAggregator(16 << 20), new Echo("HTTP/2", received));
                                                 }
                                             }));
                                 } else {
                                     ctx.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(16 << 20),
-                                            new WebSocketServerProtocolHandler("/ws"), new WebSocketEcho(), new Echo("HTTP/1.1"));
+                                            new WebSocketServerProtocolHandler("/ws"), new WebSocketEcho(), new Echo("HTTP/1.1", received));
                                 }
                             }
                         });
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        return new TlsEchoServer(ch, ca.directory().certificateFile());
+        return new TlsEchoServer(ch, ca.directory().certificateFile(), received);
     }
 
     public int port() {
@@ -116,9 +128,11 @@ public final class TlsEchoServer implements AutoCloseable {
     /** Replies {"protocol", "method", "uri", "headers": {...}, "body"}. */
     private static final class Echo extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final String protocol;
+        private final java.util.concurrent.BlockingQueue<String> received;
 
-        Echo(String protocol) {
+        Echo(String protocol, java.util.concurrent.BlockingQueue<String> received) {
             this.protocol = protocol;
+            this.received = received;
         }
 
         @Override
@@ -136,6 +150,7 @@ public final class TlsEchoServer implements AutoCloseable {
                 sb.append(quote(h.getKey().toLowerCase())).append(':').append(quote(h.getValue()));
             }
             sb.append("},\"body\":").append(quote(req.content().toString(StandardCharsets.UTF_8))).append("}");
+            received.add(sb.toString());
             ByteBuf body = Unpooled.copiedBuffer(sb, StandardCharsets.UTF_8);
             FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
             resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");

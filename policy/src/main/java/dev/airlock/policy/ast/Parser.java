@@ -867,6 +867,7 @@ public final class Parser {
                         return new Term.Var(s, l);
                     }
                     default -> {
+                        // `contains` is also a builtin: a call `contains(s, x)` is a term, as in OPA.
                         if (v1 && RESERVED_V1.contains(s) && !(s.equals("contains") && attachedCall())) {
                             error(t, "unexpected " + s + " keyword: expected a term");
                         }

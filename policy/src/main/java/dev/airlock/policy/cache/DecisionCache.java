@@ -1,0 +1,129 @@
+package dev.airlock.policy.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.airlock.policy.Decision;
+import dev.airlock.policy.PolicyEngine;
+import dev.airlock.policy.value.Json;
+import dev.airlock.policy.value.Value;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A {@link PolicyEngine} that remembers decisions of another one, keyed by (path, canonical
+ * input), bounded in size and age.
+ *
+ * <p>Only defined results are cached: an undefined decision (a deny) and every error go to the
+ * wrapped engine each time, so a transient OPA failure is never remembered and a fixed policy
+ * takes effect at once. Decisions are tied to the policy revision that made them: when
+ * {@link PolicyEngine#revision()} changes, earlier entries are no longer found, and
+ * {@link #invalidate()} drops everything (for a remote OPA whose policy changed out of sight).
+ *
+ * <p>A decision served from the cache carries no OPA decision id (OPA logged only the decision
+ * it actually made) and reports the lookup time as its evaluation time. Ad-hoc queries are
+ * passed through uncached.
+ */
+public final class DecisionCache implements PolicyEngine {
+    private final PolicyEngine delegate;
+    private final CacheOptions options;
+    private final Cache<CacheKey, Decision> cache;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
+    private final AtomicLong invalidations = new AtomicLong();
+    private final AtomicLong generation = new AtomicLong();
+    private volatile String lastRevision;
+
+    public DecisionCache(PolicyEngine delegate, CacheOptions options) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.options = Objects.requireNonNull(options, "options");
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(options.maxEntries())
+                .expireAfterWrite(options.ttl())
+                .ticker(options.clock()::getAsLong)
+                // Evictions run on the calling thread: no background executor to leak or race in tests.
+                .executor(Runnable::run)
+                .removalListener((CacheKey k, Decision d, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                    if (cause.wasEvicted()) evictions.increment();
+                })
+                .build();
+    }
+
+    public DecisionCache(PolicyEngine delegate) {
+        this(delegate, CacheOptions.DEFAULT);
+    }
+
+    public PolicyEngine delegate() {
+        return delegate;
+    }
+
+    @Override
+    public Decision evaluate(String path, Value input) {
+        long start = System.nanoTime();
+        String canonical = input == null ? null : Json.write(input);
+        boolean cacheable = canonical == null || canonical.length() <= options.maxInputChars();
+        long gen = generation.get();
+        String revision = delegate.revision();
+        if (!Objects.equals(revision, lastRevision)) {
+            // The policy changed. Entries of other revisions can no longer be hit (the revision is
+            // part of the key); free them now. Entries already under the new revision stay: a
+            // remote engine learns its new revision from the very answer that was just cached.
+            if (lastRevision != null) {
+                invalidations.incrementAndGet();
+                cache.asMap().keySet().removeIf(k -> !Objects.equals(k.revision(), revision));
+            }
+            lastRevision = revision;
+        }
+        if (cacheable) {
+            Decision cached = cache.getIfPresent(new CacheKey(gen, revision, path, canonical));
+            if (cached != null) {
+                hits.increment();
+                return new Decision(cached.path(), cached.result(), cached.revision(), System.nanoTime() - start, null);
+            }
+        }
+        misses.increment();
+        Decision decision = delegate.evaluate(path, input); // errors propagate and are never cached
+        if (cacheable && decision.defined()) {
+            // Keyed by the revision that decided; a remote engine learns its revision from this very answer.
+            cache.put(new CacheKey(gen, decision.revision(), path, canonical), decision);
+        }
+        return decision;
+    }
+
+    @Override
+    public List<Map<String, Value>> query(String rego, Value input) {
+        return delegate.query(rego, input);
+    }
+
+    @Override
+    public String revision() {
+        return delegate.revision();
+    }
+
+    /** Drops every cached decision; decisions being evaluated right now will not be cached either. */
+    public void invalidate() {
+        invalidateAll();
+    }
+
+    private void invalidateAll() {
+        generation.incrementAndGet();
+        invalidations.incrementAndGet();
+        cache.invalidateAll();
+    }
+
+    public long hits() {
+        return hits.sum();
+    }
+
+    public long misses() {
+        return misses.sum();
+    }
+
+    public CacheStats stats() {
+        cache.cleanUp();
+        return new CacheStats(hits.sum(), misses.sum(), evictions.sum(), invalidations.get(), cache.estimatedSize());
+    }
+}

@@ -1,0 +1,182 @@
+package dev.airlock.vmm;
+
+import dev.airlock.vmm.acpi.AcpiTables;
+import dev.airlock.vmm.boot.BootException;
+import dev.airlock.vmm.boot.LinuxLoader;
+import dev.airlock.vmm.boot.PvhLoader;
+import dev.airlock.vmm.boot.VcpuBoot;
+import dev.airlock.vmm.bus.Bus;
+import dev.airlock.vmm.bus.KvmInterruptLine;
+import dev.airlock.vmm.kvm.Kvm;
+import dev.airlock.vmm.kvm.KvmVcpu;
+import dev.airlock.vmm.kvm.KvmVm;
+import dev.airlock.vmm.legacy.I8042;
+import dev.airlock.vmm.legacy.Serial8250;
+import dev.airlock.vmm.memory.AddressMap;
+import dev.airlock.vmm.memory.GuestMemory;
+import dev.airlock.vmm.vcpu.VcpuRunner;
+import dev.airlock.vmm.vcpu.VcpuStop;
+import dev.airlock.vmm.vcpu.VmControl;
+import dev.airlock.vmm.virtio.transport.MmioTransport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One microVM, assembled in explicit steps: KVM VM with in-kernel irqchip and PIT, guest RAM,
+ * COM1 and the i8042, the virtio-mmio devices, ACPI tables describing them, the kernel (bzImage
+ * or PVH ELF), and vCPUs with filtered CPUID. {@link #run} starts one thread per vCPU.
+ */
+public final class MicroVm implements AutoCloseable {
+
+    private final Kvm kvm;
+    private final KvmVm vm;
+    private final GuestMemory memory;
+    private final List<KvmVcpu> vcpus = new ArrayList<>();
+    private final Bus pio = new Bus("pio");
+    private final Bus mmio = new Bus("mmio");
+    private final VmControl control = new VmControl();
+    private final Serial8250 serial;
+    private final List<MmioTransport> transports = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    private MicroVm(MicroVmConfig config) throws BootException {
+        if (config.devices().size() > AddressMap.VIRTIO_MAX_DEVICES) {
+            throw new IllegalArgumentException("at most " + AddressMap.VIRTIO_MAX_DEVICES + " virtio devices");
+        }
+        kvm = Kvm.open();
+        vm = kvm.createVm();
+        vm.setTssAddress(AddressMap.KVM_TSS_ADDRESS);
+        vm.setIdentityMapAddress(AddressMap.KVM_IDENTITY_MAP_ADDRESS);
+        vm.createIrqchip();
+        vm.createPit2();
+        memory = GuestMemory.allocate(config.memoryBytes());
+        vm.setUserMemoryRegion(0, 0, memory.hostSegment());
+
+        serial = new Serial8250(config.console(), new KvmInterruptLine(vm, AddressMap.COM1_IRQ));
+        pio.register(AddressMap.COM1_PORT, 8, serial);
+        new I8042(() -> control.requestStop(new VcpuStop.GuestRequested("i8042 reset"))).register(pio);
+
+        List<AcpiTables.MmioDevice> described = new ArrayList<>();
+        for (int i = 0; i < config.devices().size(); i++) {
+            MmioTransport t = new MmioTransport(config.devices().get(i), memory,
+                    new KvmInterruptLine(vm, AddressMap.virtioIrq(i)));
+            mmio.register(AddressMap.virtioMmioAddress(i), AddressMap.VIRTIO_MMIO_STRIDE, t);
+            transports.add(t);
+            described.add(new AcpiTables.MmioDevice(AddressMap.virtioMmioAddress(i), AddressMap.VIRTIO_MMIO_STRIDE,
+                    AddressMap.virtioIrq(i)));
+        }
+        long rsdp = AcpiTables.write(memory, config.vcpus(), described).rsdp();
+
+        var supported = kvm.supportedCpuid();
+        for (int id = 0; id < config.vcpus(); id++) {
+            KvmVcpu vcpu = vm.createVcpu(id);
+            vcpu.setCpuid(config.cpuid().apply(supported, id, config.vcpus()));
+            vcpus.add(vcpu);
+        }
+        KvmVcpu boot = vcpus.get(0);
+        if (isElf(config.kernel())) {
+            PvhLoader.Loaded l = PvhLoader.load(memory, config.kernel(), config.cmdline(), config.initrd(), rsdp);
+            VcpuBoot.enterPvh(boot, memory, l.entry(), l.startInfo());
+        } else {
+            LinuxLoader.Loaded l = LinuxLoader.load(memory, config.kernel(), config.cmdline(), config.initrd(), rsdp);
+            VcpuBoot.enterLongMode(boot, memory, l.entry(), l.bootParams());
+        }
+    }
+
+    /** Builds the VM; nothing runs until {@link #run}. */
+    public static MicroVm create(MicroVmConfig config) throws BootException {
+        return new MicroVm(config);
+    }
+
+    private static boolean isElf(byte[] image) {
+        return image.length >= 4 && image[0] == 0x7f && image[1] == 'E' && image[2] == 'L' && image[3] == 'F';
+    }
+
+    public Serial8250 serial() {
+        return serial;
+    }
+
+    /**
+     * Starts one thread per vCPU; the future completes when the VM stops (the first vCPU to
+     * stop decides why).
+     */
+    public synchronized CompletableFuture<VcpuStop> start() {
+        if (!threads.isEmpty()) {
+            throw new IllegalStateException("the VM was already started");
+        }
+        CompletableFuture<VcpuStop> first = new CompletableFuture<>();
+        for (KvmVcpu vcpu : vcpus) {
+            Thread t = Thread.ofPlatform().daemon().name("vcpu-" + vcpu.id()).start(() -> {
+                try {
+                    first.complete(new VcpuRunner(vcpu, pio, mmio, control).run());
+                } catch (RuntimeException e) {
+                    first.complete(new VcpuStop.Failed("vCPU " + vcpu.id() + ": " + e.getMessage()));
+                }
+            });
+            threads.add(t);
+        }
+        return first;
+    }
+
+    /** Starts the VM and waits until it stops or {@code timeout} passes. */
+    public VcpuStop run(Duration timeout) throws InterruptedException, TimeoutException {
+        try {
+            return start().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            requestStop("timed out after " + timeout);
+            throw e;
+        }
+    }
+
+    /**
+     * Asks every vCPU to stop at its next exit. A vCPU halted inside the kernel only notices
+     * when something (an interrupt) makes it exit.
+     */
+    public void requestStop(String why) {
+        control.requestStop(new VcpuStop.Requested(why));
+        for (KvmVcpu vcpu : vcpus) {
+            vcpu.requestImmediateExit();
+        }
+    }
+
+    /** Counters of every device, by device ("uart", "virtio0:net", ...). */
+    public Map<String, Map<String, Long>> counters() {
+        Map<String, Map<String, Long>> all = new LinkedHashMap<>();
+        all.put("uart", serial.counters());
+        for (int i = 0; i < transports.size(); i++) {
+            Map<String, Long> c = new LinkedHashMap<>(transports.get(i).counters());
+            c.putAll(transports.get(i).device().counters());
+            all.put("virtio" + i + ":type" + transports.get(i).device().deviceType(), c);
+        }
+        return all;
+    }
+
+    /**
+     * Releases the VM. vCPU threads still inside the guest (a halted vCPU waiting in the kernel)
+     * keep their vCPU: their file descriptor and kvm_run mapping are not released under them.
+     */
+    @Override
+    public void close() {
+        for (int i = 0; i < vcpus.size(); i++) {
+            boolean running = i < threads.size() && threads.get(i).isAlive();
+            if (!running) {
+                vcpus.get(i).close();
+            }
+        }
+        boolean anyRunning = threads.stream().anyMatch(Thread::isAlive);
+        if (!anyRunning) {
+            vm.close();
+            memory.close();
+        }
+        kvm.close();
+    }
+}

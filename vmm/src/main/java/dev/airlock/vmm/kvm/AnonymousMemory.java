@@ -1,0 +1,41 @@
+package dev.airlock.vmm.kvm;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Private anonymous memory from mmap(2), page-aligned and zero-filled, committed lazily by the
+ * kernel as it is touched. Guest RAM lives in such a mapping.
+ */
+public final class AnonymousMemory implements AutoCloseable {
+
+    private final MemorySegment mapping;
+    private boolean closed;
+
+    private AnonymousMemory(MemorySegment mapping) {
+        this.mapping = mapping;
+    }
+
+    /** Maps {@code size} bytes (a multiple of 4096) without reserving swap for them. */
+    public static AnonymousMemory map(long size) {
+        if (size <= 0 || (size & 0xfff) != 0) {
+            throw new IllegalArgumentException("mapping size must be a positive multiple of 4096, got " + size);
+        }
+        return new AnonymousMemory(Libc.mmap(size, Libc.PROT_READ | Libc.PROT_WRITE,
+                Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0));
+    }
+
+    public MemorySegment segment() {
+        if (closed) {
+            throw new IllegalStateException("mapping already unmapped");
+        }
+        return mapping;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Libc.munmap(mapping);
+        }
+    }
+}
