@@ -91,6 +91,8 @@ public final class Compiler {
         fail();
         checkCalls();
         fail();
+        checkTypes(root);
+        fail();
         return new CompiledPolicy(root, resolved, builtins, pkgAnnotations, this);
     }
 
@@ -515,6 +517,14 @@ public final class Compiler {
         for (RuleNode c : n.children().values()) addSubtree(c, out);
     }
 
+    // ---- types ----
+
+    private void checkTypes(RuleNode node) {
+        TypeChecker tc = new TypeChecker(builtins, errors);
+        for (CompiledRule cr : node.rules()) tc.checkRule(cr.rule());
+        for (RuleNode c : node.children().values()) checkTypes(c);
+    }
+
     // ---- calls ----
 
     private void checkCalls() {
@@ -600,6 +610,7 @@ public final class Compiler {
                 return true;
             });
         }
+        if (errors.isEmpty()) new TypeChecker(builtins, errors).checkBody(ordered.body());
         if (!errors.isEmpty()) {
             List<RegoError> errs = List.copyOf(errors);
             errors.clear();
