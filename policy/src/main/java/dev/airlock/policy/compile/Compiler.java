@@ -93,6 +93,7 @@ public final class Compiler {
         fail();
         checkTypes(root);
         fail();
+        fold(root);
         return new CompiledPolicy(root, resolved, builtins, pkgAnnotations, this);
     }
 
@@ -517,6 +518,20 @@ public final class Compiler {
         for (RuleNode c : n.children().values()) addSubtree(c, out);
     }
 
+    private static void fold(RuleNode node) {
+        if (node.hasRules()) {
+            List<CompiledRule> out = new ArrayList<>();
+            for (CompiledRule cr : node.rules()) {
+                Rule r = GroundFolding.rule(cr.rule());
+                List<Term> ref = r.head().ref().path();
+                out.add(new CompiledRule(r, cr.kind(), ref.subList(ref.size() - cr.suffix().size(), ref.size()), cr.path(),
+                        cr.module()));
+            }
+            node.replaceRules(out);
+        }
+        for (RuleNode c : node.children().values()) fold(c);
+    }
+
     // ---- types ----
 
     private void checkTypes(RuleNode node) {
@@ -611,6 +626,7 @@ public final class Compiler {
             });
         }
         if (errors.isEmpty()) new TypeChecker(builtins, errors).checkBody(ordered.body());
+        List<Expr> folded = GroundFolding.body(ordered.body());
         if (!errors.isEmpty()) {
             List<RegoError> errs = List.copyOf(errors);
             errors.clear();
@@ -641,6 +657,6 @@ public final class Compiler {
             }
         }
         vars.removeIf(v -> v.equals(BUILTIN_REF));
-        return new CompiledQuery(text, ordered.body(), new ArrayList<>(vars));
+        return new CompiledQuery(text, folded, new ArrayList<>(vars));
     }
 }

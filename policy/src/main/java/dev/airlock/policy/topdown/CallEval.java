@@ -146,7 +146,7 @@ final class CallEval {
             default -> { }
         }
         if (name.startsWith("data.")) {
-            RuleNode n = ev.policy.root().find(List.of(name.substring(5).split("\\.")));
+            RuleNode n = ev.policy.node(name);
             if (n == null || !n.isFunction()) {
                 throw new EvalException(RegoError.EVAL_TYPE, "undefined function " + name, c.location());
             }

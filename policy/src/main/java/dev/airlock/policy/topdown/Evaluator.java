@@ -208,7 +208,7 @@ public final class Evaluator {
         Integer internal = Internals.ARITY.get(name);
         if (internal != null) return internal;
         if (name.startsWith("data.")) {
-            RuleNode n = node(c.op());
+            RuleNode n = policy.node(name);
             return n != null && n.isFunction() ? n.rules().getFirst().rule().head().args().size() : -1;
         }
         Builtin b = policy.builtins().get(name);
@@ -514,7 +514,8 @@ public final class Evaluator {
     }
 
     private static boolean isGlobal(Term.Var v) {
-        return v.name().equals("input") || v.name().equals("data");
+        String n = v.name(); // interned
+        return n == "input" || n == "data";
     }
 
     private boolean unifyPairs(List<Term> xs, List<Term> ys, boolean[] done, Frame f, Cont k) {
