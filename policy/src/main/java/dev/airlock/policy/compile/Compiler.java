@@ -89,6 +89,7 @@ public final class Compiler {
         fail();
         checkRecursion();
         fail();
+        markDataOnly();
         checkCalls();
         fail();
         checkTypes(root);
@@ -427,12 +428,68 @@ public final class Compiler {
     private void checkRecursion() {
         Map<RuleNode, Set<RuleNode>> deps = new LinkedHashMap<>();
         collectDeps(root, deps);
+        lastDeps = deps;
         Set<RuleNode> done = new HashSet<>();
         Set<String> reported = new HashSet<>();
         for (RuleNode n : deps.keySet()) {
             List<RuleNode> stack = new ArrayList<>();
             findCycle(n, deps, stack, done, reported);
         }
+    }
+
+    private Map<RuleNode, Set<RuleNode>> lastDeps = Map.of();
+
+    // ---- data-only nodes ----
+
+    /** Marks the nodes whose value depends only on data (see {@link RuleNode#isDataOnly()}). */
+    private void markDataOnly() {
+        Map<RuleNode, Boolean> memo = new HashMap<>();
+        markDataOnly(root, memo);
+    }
+
+    private void markDataOnly(RuleNode n, Map<RuleNode, Boolean> memo) {
+        n.markDataOnly(dataOnly(n, memo));
+        for (RuleNode c : n.children().values()) markDataOnly(c, memo);
+    }
+
+    private boolean dataOnly(RuleNode n, Map<RuleNode, Boolean> memo) {
+        Boolean known = memo.get(n);
+        if (known != null) return known;
+        memo.put(n, false); // cycles (rejected earlier) and re-entry count as not data-only
+        boolean ok = true;
+        for (CompiledRule cr : n.rules()) {
+            for (Rule r = cr.rule(); r != null && ok; r = r.elseRule()) ok = locallyPure(r);
+        }
+        for (RuleNode d : lastDeps.getOrDefault(n, Set.of())) ok = ok && (d == n || dataOnly(d, memo));
+        for (RuleNode c : n.children().values()) ok = ok && (!c.hasRulesBelow() || dataOnly(c, memo));
+        memo.put(n, ok);
+        return ok;
+    }
+
+    private boolean locallyPure(Rule r) {
+        boolean[] pure = {true};
+        Function<Term, Boolean> visit = t -> {
+            if (t instanceof Term.Var v && v.name().equals("input")) pure[0] = false;
+            if (t instanceof Term.Call c) {
+                String name = c.name();
+                Builtin b = builtins.get(name);
+                if (b != null && !b.flags().isEmpty()) pure[0] = false;
+                if (name.equals("print") || name.equals("internal.print") || name.equals("opa.runtime")
+                        || name.equals("trace")) {
+                    pure[0] = false;
+                }
+            }
+            return pure[0];
+        };
+        for (Expr e : r.body()) {
+            if (!e.withs().isEmpty()) return false;
+            Terms.walkExpr(e, visit);
+        }
+        Terms.walk(r.head().ref(), visit);
+        if (r.head().key() != null) Terms.walk(r.head().key(), visit);
+        if (r.head().value() != null) Terms.walk(r.head().value(), visit);
+        if (r.head().args() != null) for (Term a : r.head().args()) Terms.walk(a, visit);
+        return pure[0];
     }
 
     private void findCycle(RuleNode n, Map<RuleNode, Set<RuleNode>> deps, List<RuleNode> stack, Set<RuleNode> done,

@@ -16,6 +16,7 @@ public final class RuleNode {
     private final List<CompiledRule> rules = new ArrayList<>();
     private boolean hasRulesBelow;
     private boolean isPackage;
+    private boolean dataOnly;
 
     RuleNode(List<String> path) {
         this.path = List.copyOf(path);
@@ -71,6 +72,20 @@ public final class RuleNode {
     /** True when a module declares this path as its package: the document exists (at least {}) even without rules. */
     public boolean isPackage() {
         return isPackage;
+    }
+
+    /**
+     * True when this node's value (rules and everything below) depends only on {@code data}:
+     * no {@code input}, no {@code with}, no non-deterministic, network or printing builtins, and
+     * only such rules and functions. Its value is the same in every query against the same
+     * data, so an engine may keep it across queries.
+     */
+    public boolean isDataOnly() {
+        return dataOnly;
+    }
+
+    void markDataOnly(boolean b) {
+        dataOnly = b;
     }
 
     void markPackage() {

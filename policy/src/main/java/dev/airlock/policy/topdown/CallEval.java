@@ -190,7 +190,7 @@ final class CallEval {
      * are cached per query by arguments.
      */
     private boolean callFunction(RuleNode node, Value[] vals, Location loc, Evaluator.VCont k) {
-        List<Object> key = List.of(node, List.of(vals));
+        CallKey key = new CallKey(node, vals);
         Value cached = ev.state.cache.get(key);
         if (cached != null) return cached == Evaluator.UNDEFINED_MARK || k.accept(cached);
         if (++ev.depth > ev.limits.maxDepth()) {
@@ -242,6 +242,29 @@ final class CallEval {
         }
         state.cache.put(key, prev[0] == null ? Evaluator.UNDEFINED_MARK : prev[0]);
         return prev[0] == null || k.accept(prev[0]);
+    }
+
+    /** Per-query cache key of a function call: the function and its argument values. */
+    private static final class CallKey {
+        private final RuleNode node;
+        private final Value[] args;
+        private final int hash;
+
+        CallKey(RuleNode node, Value[] args) {
+            this.node = node;
+            this.args = args;
+            this.hash = 31 * System.identityHashCode(node) + Arrays.hashCode(args);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CallKey k && k.node == node && Arrays.equals(k.args, args);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     private boolean unifyArgs(List<Term> params, Value[] vals, int i, Frame f, Evaluator.Cont k) {

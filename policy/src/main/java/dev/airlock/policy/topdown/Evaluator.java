@@ -77,7 +77,21 @@ public final class Evaluator {
     final RefEval refs;
     final CallEval calls;
 
+    /** Values of data-only rule-tree nodes, shared by the evaluations of one engine (same rules, same data). */
+    final Map<Object, Value> shared;
+
     public Evaluator(CompiledPolicy policy, Value data, Value input, QueryContext ctx, Limits limits) {
+        this(policy, data, input, ctx, limits, new HashMap<>());
+    }
+
+    /**
+     * An evaluator that keeps the values of data-only nodes ({@link RuleNode#isDataOnly()}) in
+     * {@code shared}, a thread-safe map the caller reuses for every query against the same
+     * compiled rules and data.
+     */
+    public Evaluator(CompiledPolicy policy, Value data, Value input, QueryContext ctx, Limits limits,
+            Map<Object, Value> shared) {
+        this.shared = shared;
         this.policy = policy;
         this.data = data == null ? ObjectValue.EMPTY : data;
         this.ctx = ctx;

@@ -33,22 +33,15 @@ final class RefEval {
     boolean evalRef(Term.Ref r, Frame f, Evaluator.VCont k) {
         Term head = r.head();
         if (head instanceof Term.Var v) {
-            switch (v.name()) {
-                case "data" -> {
-                    return walkData(ev.policy.root(), ev.data, r, 1, f, k);
-                }
-                case "input" -> {
-                    Value in = ev.state.input;
-                    return in == null || walkValue(in, r, 1, f, k);
-                }
-                default -> {
-                    Value b = f.get(v.name());
-                    if (b == null) {
-                        throw new EvalException(RegoError.UNSAFE_VAR, "var " + v.name() + " is unsafe", v.location());
-                    }
-                    return walkValue(b, r, 1, f, k);
-                }
+            String name = v.name(); // interned
+            if (name == "data") return walkData(ev.policy.root(), ev.data, r, 1, f, k);
+            if (name == "input") {
+                Value in = ev.state.input;
+                return in == null || walkValue(in, r, 1, f, k);
             }
+            Value b = f.get(name);
+            if (b == null) throw new EvalException(RegoError.UNSAFE_VAR, "var " + name + " is unsafe", v.location());
+            return walkValue(b, r, 1, f, k);
         }
         return ev.evalTerm(head, f, hv -> walkValue(hv, r, 1, f, k));
     }
@@ -65,6 +58,11 @@ final class RefEval {
     boolean walkValue(Value v, Term.Ref ref, int i, Frame f, Evaluator.VCont k, boolean base) {
         if (i == ref.path().size()) return k.accept(v);
         Term idx = ref.path().get(i);
+        if (idx instanceof Term.Scalar sc) {
+            // The common case (x.name, x["k"], x[0]): no iteration, no continuation object.
+            Value child = base ? baseLookup(v, sc.value()) : ValueOps.lookup(v, sc.value());
+            return child == null || walkValue(child, ref, i + 1, f, k, base);
+        }
         if (ev.isPattern(idx, f)) {
             return Evaluator.iterate(v, (key, child) -> ev.unifyValue(idx, key, f,
                     () -> walkValue(child, ref, i + 1, f, k, base)));
@@ -176,6 +174,14 @@ final class RefEval {
         Evaluator.State st = ev.state;
         Value cached = st.cache.get(node);
         if (cached != null) return cached == Evaluator.UNDEFINED_MARK ? null : cached;
+        boolean share = node.isDataOnly() && st.dataOverrides.isEmpty() && st.funcOverrides.isEmpty();
+        if (share) {
+            cached = ev.shared.get(node);
+            if (cached != null) {
+                st.cache.put(node, cached);
+                return cached == Evaluator.UNDEFINED_MARK ? null : cached;
+            }
+        }
         if (!st.inProgress.add(node)) {
             throw new EvalException(RegoError.RECURSION, "rule " + node.name() + " is recursive",
                     node.hasRules() ? node.rules().getFirst().rule().location() : Location.NONE);
@@ -187,6 +193,7 @@ final class RefEval {
             st.inProgress.remove(node);
         }
         st.cache.put(node, result == null ? Evaluator.UNDEFINED_MARK : result);
+        if (share) ev.shared.put(node, result == null ? Evaluator.UNDEFINED_MARK : result);
         return result;
     }
 
