@@ -165,6 +165,14 @@ public final class Evaluator {
         }
     }
 
+    /** Checks the size budget of a collection evaluation is building. */
+    void grow(int size, Location loc) {
+        if (size > limits.maxCollectionSize()) {
+            throw new EvalException(RegoError.EVAL_LIMIT, "evaluation built a collection of more than "
+                    + limits.maxCollectionSize() + " elements", loc);
+        }
+    }
+
     boolean evalExpr(Expr e, Frame f, Cont k) {
         step(e.location());
         if (!e.withs().isEmpty()) return evalWith(e, f, k);
@@ -398,6 +406,7 @@ public final class Evaluator {
                 List<Value> items = new ArrayList<>();
                 evalBody(c.body(), 0, f, () -> evalTerm(c.head(), f, v -> {
                     items.add(v);
+                    grow(items.size(), c.location());
                     return true;
                 }));
                 return k.accept(new ArrayValue(items));
@@ -406,6 +415,7 @@ public final class Evaluator {
                 TreeSet<Value> items = new TreeSet<>();
                 evalBody(c.body(), 0, f, () -> evalTerm(c.head(), f, v -> {
                     items.add(v);
+                    grow(items.size(), c.location());
                     return true;
                 }));
                 return k.accept(SetValue.wrap(items));
@@ -414,6 +424,7 @@ public final class Evaluator {
                 TreeMap<Value, Value> m = new TreeMap<>();
                 evalBody(c.body(), 0, f, () -> evalTerm(c.key(), f, key -> evalTerm(c.value(), f, val -> {
                     Value prev = m.put(key, val);
+                    grow(m.size(), c.location());
                     if (prev != null && !prev.equals(val)) {
                         throw new EvalException(RegoError.EVAL_CONFLICT, "object keys must be unique", c.location());
                     }

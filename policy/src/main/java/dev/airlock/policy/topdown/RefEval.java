@@ -364,6 +364,7 @@ final class RefEval {
             Frame nf = new Frame();
             ev.evalBody(r.body(), 0, nf, () -> ev.evalTerm(r.head().key(), nf, v -> {
                 out.add(v);
+                ev.grow(out.size(), r.location());
                 return true;
             }));
         }
@@ -383,6 +384,7 @@ final class RefEval {
             ev.evalBody(r.body(), 0, nf, () -> ev.evalAll(suffix, 0, keys, nf,
                     () -> ev.evalTerm(leafTerm, nf, leaf -> {
                         root.insert(keys, leaf, multi, r.location());
+                        ev.grow(++root.inserted, r.location());
                         return true;
                     })));
         }
@@ -392,6 +394,8 @@ final class RefEval {
     /** Accumulates the object of an object rule, detecting conflicting keys. */
     private static final class ObjectBuilder {
         private final TreeMap<Value, Object> map = new TreeMap<>();
+        /** Leaves inserted so far (for the collection budget). */
+        int inserted;
 
         @SuppressWarnings("unchecked")
         void insert(Value[] keys, Value leaf, boolean multi, Location loc) {
