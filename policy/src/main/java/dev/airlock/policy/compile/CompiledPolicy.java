@@ -34,6 +34,21 @@ public final class CompiledPolicy {
         return root;
     }
 
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> arities = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Declared arity of a callee by dotted name (user function, evaluator builtin or registry
+     * builtin); -1 when unknown or variadic. Cached: the evaluator asks for every call it runs.
+     */
+    public int arity(String name) {
+        Integer a = arities.get(name);
+        if (a == null) {
+            a = compiler.arity(name);
+            if (arities.size() < 10_000) arities.put(name, a);
+        }
+        return a;
+    }
+
     /** The rule-tree node a dotted name such as {@code data.pkg.f} names, or null; cached. */
     public RuleNode node(String dottedName) {
         RuleNode n = byName.get(dottedName);

@@ -226,15 +226,7 @@ public final class Evaluator {
     }
 
     int arity(Term.Call c) {
-        String name = c.name();
-        Integer internal = Internals.ARITY.get(name);
-        if (internal != null) return internal;
-        if (name.startsWith("data.")) {
-            RuleNode n = policy.node(name);
-            return n != null && n.isFunction() ? n.rules().getFirst().rule().head().args().size() : -1;
-        }
-        Builtin b = policy.builtins().get(name);
-        return b != null && b.signature().variadic() == null ? b.signature().args().size() : -1;
+        return policy.arity(c.name());
     }
 
     RuleNode node(Term.Ref op) {
