@@ -355,6 +355,14 @@ public final class Evaluator {
     // ---- terms ----
 
     boolean evalTerm(Term t, Frame f, VCont k) {
+        // The hottest dispatch of the evaluator: the common kinds by plain type tests first.
+        if (t instanceof Term.Scalar s) return k.accept(s.value());
+        if (t instanceof Term.Ref r) return refs.evalRef(r, f, k);
+        if (t instanceof Term.Var v) {
+            Value b = f.get(v.name());
+            if (b != null) return k.accept(b);
+        }
+        if (t instanceof Term.Call c) return calls.evalCall(c, c.args(), f, k);
         switch (t) {
             case Term.Scalar s -> {
                 return k.accept(s.value());

@@ -17,6 +17,7 @@ final class ValueOps {
 
     /** {@code v[key]}: object entry, array element, or the set element itself; null when absent. */
     static Value lookup(Value v, Value key) {
+        if (v instanceof ObjectValue o) return o.get(key);
         switch (v) {
             case ObjectValue o -> {
                 return o.get(key);
