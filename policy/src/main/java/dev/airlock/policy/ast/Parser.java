@@ -166,7 +166,6 @@ public final class Parser {
     // ---- modules ----
 
     private Module module() {
-        List<Annotation> pending = new ArrayList<>();
         Token pkgTok = cur();
         if (!atKeyword("package")) {
             error(cur(), "unexpected " + cur().describe() + " token: expected package declaration");
@@ -197,7 +196,6 @@ public final class Parser {
             }
             rules.addAll(rule(ruleAnns));
         }
-        pending.clear();
         return new Module(file, pkg, imports, rules, moduleAnnotations, v1);
     }
 
@@ -477,7 +475,7 @@ public final class Parser {
         if (atKeyword("some") && someAllowed()) {
             advance();
             e = some(start);
-        } else if (atKeyword("every") && keywordAllowed("every")) {
+        } else if (atKeyword("every") && someAllowed()) {
             advance();
             e = every(start);
         } else {
@@ -509,10 +507,6 @@ public final class Parser {
         Token n = peekTok(1);
         return !(n.is(Kind.DOT) && !n.nlBefore()) && !(n.is(Kind.LBRACK) && !n.nlBefore())
                 && !n.is(Kind.UNIFY) && !n.is(Kind.ASSIGN);
-    }
-
-    private boolean keywordAllowed(String kw) {
-        return someAllowed();
     }
 
     /** True when the token after a keyword-looking identifier continues a reference (e.g. {@code not.x}). */
@@ -587,10 +581,6 @@ public final class Parser {
         List<Expr> b = body(Kind.RBRACE);
         expect(Kind.RBRACE, "} to close the every body");
         return new Expr(new Expr.Every(key, value, domain, b), loc(start));
-    }
-
-    private boolean inKeyword() {
-        return atKeyword("in") && (v1 || true);
     }
 
     private void enter() {
@@ -930,7 +920,6 @@ public final class Parser {
             expect(Kind.RBRACK, "] to close the array comprehension");
             return new Term.ArrayCompr(first, b, l);
         }
-        first = continueUnion(first);
         List<Term> items = new ArrayList<>();
         items.add(first);
         while (at(Kind.COMMA)) {
@@ -940,11 +929,6 @@ public final class Parser {
         }
         expect(Kind.RBRACK, "] or , in the array");
         return new Term.ArrayTerm(items, l);
-    }
-
-    /** After a first element parsed without union, a '|' already meant comprehension; nothing to continue. */
-    private Term continueUnion(Term t) {
-        return t;
     }
 
     private Term braces(Location l) {
