@@ -126,6 +126,31 @@ def udp(host, port):
     print(json.dumps(out))
 
 
+def stall(host, port, size, seed):
+    """Sends until the peer stops reading (no progress for 1 s), reports, then finishes once it reads."""
+    s = socket.create_connection((host, port), timeout=120)
+    rnd = random.Random(seed)
+    data = rnd.randbytes(size)
+    s.setblocking(False)
+    sent = 0
+    last = time.monotonic()
+    while sent < size and time.monotonic() - last < 1.0:
+        try:
+            n = s.send(data[sent:sent + 65536])
+            sent += n
+            last = time.monotonic()
+        except BlockingIOError:
+            time.sleep(0.01)
+    print(json.dumps({"stalled_at": sent, "sndbuf": s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)}), flush=True)
+    sys.stdin.readline()  # the test lets the stack read again, then tells us to go on
+    s.setblocking(True)
+    s.sendall(data[sent:])
+    s.shutdown(socket.SHUT_WR)
+    s.recv(1)
+    s.close()
+    print(json.dumps({"sha256": hashlib.sha256(data).hexdigest()}), flush=True)
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
     a = sys.argv[2:]
@@ -139,6 +164,8 @@ if __name__ == "__main__":
         reset_by_guest(a[0], int(a[1]))
     elif mode == "reset-by-stack":
         reset_by_stack(a[0], int(a[1]))
+    elif mode == "stall":
+        stall(a[0], int(a[1]), int(a[2]), int(a[3]))
     elif mode == "udp":
         udp(a[0], int(a[1]))
     else:

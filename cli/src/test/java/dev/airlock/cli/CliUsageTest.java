@@ -46,9 +46,10 @@ class CliUsageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "image"})
-    void commandsNotYetBuiltSaySoInOneLineAndExit2(String command) {
-        CliRun r = CliRun.of(command);
+    @ValueSource(strings = {"run --isolation microvm -- true", "image"})
+    void commandsNotYetBuiltSaySoInOneLineAndExit2(String commandLine) {
+        String command = commandLine.split(" ")[0];
+        CliRun r = CliRun.of(commandLine.split(" "));
         assertEquals(2, r.exitCode());
         assertEquals("", r.out());
         String[] lines = r.err().strip().split("\n");

@@ -55,6 +55,14 @@ public enum Counter {
     UDP_PORT_UNREACHABLE("UDP datagrams to a gateway port without a listener"),
     UDP_PROHIBITED("UDP datagrams to other destinations, refused with admin-prohibited"),
     UDP_DELIVERED("UDP datagrams handed to a listener"),
+    // dns (the responder on the gateway address, port 53)
+    DNS_QUERIES("well-formed DNS queries received"),
+    DNS_MALFORMED("DNS messages dropped: too short, a response, not exactly one question, a bad or compressed name, truncated"),
+    DNS_OVERLOADED("DNS queries dropped because too many were already waiting for an answer"),
+    DNS_ANSWERED("DNS answers sent with NOERROR (addresses or an empty answer)"),
+    DNS_NXDOMAIN("DNS answers sent with NXDOMAIN (denied or unknown names)"),
+    DNS_NOTIMP("DNS answers sent with NOTIMP (opcode other than QUERY, class other than IN)"),
+    DNS_SERVFAIL("DNS answers sent with SERVFAIL (the answer failed or timed out)"),
     // ipv6
     IP6_MALFORMED("IPv6 packets too short or with a bad payload length"),
     IP6_REFUSED("IPv6 packets refused with ICMPv6 administratively-prohibited"),

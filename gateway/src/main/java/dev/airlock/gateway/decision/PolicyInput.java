@@ -33,6 +33,22 @@ public final class PolicyInput {
         return ObjectValue.wrap(m);
     }
 
+    /**
+     * A sandbox's DNS question: {@code {"phase": "dns", "source": ..., "dns": {"name", "type"}}}.
+     * The name is lower case without a trailing dot; the type is its mnemonic ("A", "AAAA",
+     * "TYPE65", ...).
+     */
+    public static ObjectValue dns(Source source, String name, String type) {
+        TreeMap<Value, Value> m = new TreeMap<>();
+        put(m, "phase", str("dns"));
+        put(m, "source", source(source));
+        TreeMap<Value, Value> q = new TreeMap<>();
+        put(q, "name", str(name));
+        put(q, "type", str(type));
+        put(m, "dns", ObjectValue.wrap(q));
+        return ObjectValue.wrap(m);
+    }
+
     public static ObjectValue request(Source source, Destination destination, String sni, Request request,
                                       Collection<String> secretNames) {
         TreeMap<Value, Value> m = new TreeMap<>();

@@ -5,11 +5,18 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 
 /**
  * Copies bytes from the channel it sits on to {@code peer}, with backpressure: while the
  * peer cannot take more, this side stops reading (autoRead off), so buffers stay bounded.
- * Closing either side closes the other after pending writes are flushed.
+ * Closing either side closes the other after pending writes are flushed. A half-close is
+ * passed on when both channels support it ({@link DuplexChannel}): one side's FIN becomes a
+ * FIN toward the other after the bytes before it, and the pair closes once both directions
+ * are done — so a client that sends, shuts its write side and then reads the reply (and a
+ * sandbox guest doing the same) gets the whole reply.
  */
 public final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final Channel peer;
@@ -20,6 +27,10 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     /** Joins two channels both ways and starts reading on both. */
     public static void join(Channel a, Channel b) {
+        if (a instanceof DuplexChannel && b instanceof DuplexChannel) {
+            a.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            b.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        }
         a.pipeline().addLast("relay", new RelayHandler(b));
         b.pipeline().addLast("relay", new RelayHandler(a));
         a.config().setAutoRead(true);
@@ -42,6 +53,19 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         // Our channel drained: let the peer read again.
         if (ctx.channel().isWritable()) peer.config().setAutoRead(true);
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && peer instanceof DuplexChannel out) {
+            Channel self = ctx.channel();
+            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> out.shutdownOutput().addListener(g -> {
+                if (out.isShutdown()) out.close();
+                if (self instanceof DuplexChannel d && d.isShutdown()) self.close();
+            }));
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

@@ -32,6 +32,11 @@ public final class UpstreamDialer {
         this.connectTimeoutMillis = connectTimeoutMillis;
     }
 
+    /** The resolver flows use; the sandbox DNS responder answers from the same one (same {@code --resolve} answers). */
+    public Resolver resolver() {
+        return resolver;
+    }
+
     /** Resolves (unless the host is an IP literal or the address is already known) and guards. */
     public CompletableFuture<Destination> resolveAndCheck(Destination d, List<Cidr> allowCidrs) {
         if (d.address() != null) return check(d, List.of(d.address()), allowCidrs);

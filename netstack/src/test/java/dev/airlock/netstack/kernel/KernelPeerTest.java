@@ -17,6 +17,7 @@ import dev.airlock.netstack.flow.FlowVerdict;
 import dev.airlock.netstack.link.LinkEndpoint;
 import dev.airlock.netstack.link.LossyLink;
 import dev.airlock.netstack.tap.TapLink;
+import dev.airlock.netstack.testing.GuestNamespace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;

@@ -152,6 +152,37 @@ class GraphQLBuiltinsTest {
     }
 
     @Test
+    void valueAndLeafMessagesFollowGraphqlJs() {
+        parseError("Field \"hero\" of type \"Character\" must have a selection of subfields. Did you mean \"hero { ... }\"?\n"
+                + " in GraphQL string at location 1:3", "graphql.parse", "{ hero }", SCHEMA);
+        String ints = "type Query { f(i: Int, s: String, l: [String]): Int }";
+        parseError("Int cannot represent non 32-bit signed integer value: 99999999999999999999\n in GraphQL string at location 1:8",
+                "graphql.parse", "{ f(i: 99999999999999999999) }", ints);
+        parseError("Int cannot represent non-integer value: 3.5\n in GraphQL string at location 1:8",
+                "graphql.parse", "{ f(i: 3.5) }", ints);
+        parseError("String cannot represent a non string value: 2\n in GraphQL string at location 1:14",
+                "graphql.parse", "{ f(l: [\"a\", 2]) }", ints);
+        parseError("Expected value of type \"Boolean!\", found null in GraphQL string at location 1:18",
+                "graphql.parse", "{ hero @skip(if: null) { id } }", SCHEMA);
+        BuiltinException e = assertThrows(BuiltinException.class,
+                () -> gql("graphql.parse", "{ hero @skip(iff: true) { id } }", SCHEMA));
+        assertEquals("Unknown argument \"iff\" on directive \"@skip\". Did you mean \"if\"?\n"
+                + "input:1:9: Directive \"@skip\" argument \"if\" of type \"Boolean!\" is required, but it was not provided"
+                + " in GraphQL string at location 1:14", e.getMessage());
+    }
+
+    @Test
+    void subscriptionsSelectOneTopLevelField() throws Exception {
+        String schema = "type Query { a: Int } type Subscription { x: Int, y: Int }";
+        assertEquals(BoolValue.TRUE, gql("graphql.is_valid", "subscription S { x }", schema));
+        assertEquals(BoolValue.TRUE, gql("graphql.is_valid", "subscription S { x ...F } fragment F on Subscription { x }", schema));
+        parseError("Subscription \"S\" must select only one top level field in GraphQL string at location 1:20",
+                "graphql.parse", "subscription S { x y }", schema);
+        parseError("Schema does not support operation type \"subscription\"\n in GraphQL string at location 1:1",
+                "graphql.parse", "subscription { x y }", "type Query { x: Int, y: Int }");
+    }
+
+    @Test
     void schemaValidity() throws Exception {
         assertEquals(BoolValue.TRUE, gql("graphql.schema_is_valid", SCHEMA));
         assertEquals(BoolValue.TRUE, gql("graphql.schema_is_valid", "extend type User { id: ID! } union U = User"));

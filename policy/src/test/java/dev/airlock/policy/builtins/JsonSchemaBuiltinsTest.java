@@ -96,11 +96,17 @@ class JsonSchemaBuiltinsTest {
     @Test
     void recursionIsBounded() {
         expect("[true, null]", "json.verify_schema", "{\"$ref\": \"#\"}");
-        builtinError("too deep", "json.match_schema", "{}", "{\"$ref\": \"#\"}");
+        builtinError("schema recursion is too deep", "json.match_schema", "{}", "{\"$ref\": \"#\"}");
+        builtinError("schema recursion is too deep", "json.match_schema", "{}", "{\"allOf\": [{\"$ref\": \"#\"}]}");
         StringBuilder deep = new StringBuilder();
         for (int i = 0; i < 900; i++) deep.append("{\"not\": ");
         deep.append("{}").append("}".repeat(900));
         expect("[true, null]", "json.verify_schema", deep.toString());
         matches("{\"a\": {\"a\": {}}}", "{\"properties\": {\"a\": {\"$ref\": \"#\"}}}");
+        String recursive = "{\"type\": \"array\", \"items\": {\"$ref\": \"#\"}}";
+        matches("[".repeat(200) + "]".repeat(200), recursive);
+        builtinError("schema recursion is too deep", "json.match_schema", "[".repeat(900) + "]".repeat(900), recursive);
+        builtinError("invalid JSON string", "json.match_schema", "\"" + "[".repeat(5000) + "]".repeat(5000) + "\"", recursive);
+        matches("[".repeat(900) + "]".repeat(900), "{\"type\": \"array\"}");
     }
 }

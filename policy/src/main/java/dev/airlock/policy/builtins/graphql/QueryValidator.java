@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -170,7 +169,7 @@ public final class QueryValidator {
         FragmentDefinition def = fragments.get(s.name());
         Schema.Type next = def == null ? null : schema.type(def.typeCondition());
         walkDirectives(s.directives(), "FRAGMENT_SPREAD");
-        usedFragments.add(s.name());
+        if (operation != null) usedFragments.add(s.name());
         if (def != null && walkedFragments.add(def.name())) walkSelectionSet(next, def.selectionSet());
         if (def == null) {
             error(s.position(), "Unknown fragment \"" + s.name() + "\".");
@@ -208,7 +207,8 @@ public final class QueryValidator {
                 error(d.position(), "Directive \"@" + d.name() + "\" may not be used on " + location + ".");
             }
             checkArguments(d.arguments(), def.arguments(), d.position(),
-                    a -> "Unknown argument \"" + a + "\" on directive \"@" + d.name() + "\".",
+                    a -> "Unknown argument \"" + a + "\" on directive \"@" + d.name() + "\"."
+                            + Suggestions.hint("Did you mean", a, def.arguments().stream().map(ArgumentDefinition::name).toList()),
                     (a, t) -> "Directive \"@" + d.name() + "\" argument \"" + a + "\" of type \"" + t
                             + "\" is required, but it was not provided.");
         }
@@ -401,8 +401,7 @@ public final class QueryValidator {
     private void unexpectedType(ValueNode v, TypeRef expected, Schema.Type def) {
         String shown = show(v);
         String message = switch (expected.toString()) {
-            case "Int", "Int!" -> isInt32(v) ? "Int cannot represent non-integer value: " + shown
-                    : v.kind() == Ast.INT ? "Int cannot represent non 32-bit signed integer value: " + shown
+            case "Int", "Int!" -> outOfInt32(v) ? "Int cannot represent non 32-bit signed integer value: " + shown
                     : "Int cannot represent non-integer value: " + shown;
             case "String", "String!", "[String]" -> "String cannot represent a non string value: " + shown;
             case "Boolean", "Boolean!" -> "Boolean cannot represent a non boolean value: " + shown;
@@ -415,13 +414,10 @@ public final class QueryValidator {
         error(v.position(), message);
     }
 
-    private static boolean isInt32(ValueNode v) {
-        try {
-            long n = Long.parseLong(v.raw());
-            return n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE;
-        } catch (NumberFormatException e) {
-            return true;
-        }
+    /** An integer literal beyond 32 bits (Go's {@code ParseInt(raw, 10, 32)} failing with ErrRange). */
+    private static boolean outOfInt32(ValueNode v) {
+        if (!v.raw().matches("[+-]?[0-9]+")) return false;
+        return new BigInteger(v.raw()).bitLength() > 31;
     }
 
     /** gqlparser's {@code Value.String()}. */
@@ -466,7 +462,7 @@ public final class QueryValidator {
                         + "\" has no subfields.");
             } else if (t != null && !t.isLeaf() && f.selectionSet().isEmpty()) {
                 error(f.position(), "Field \"" + f.name() + "\" of type \"" + def.type()
-                        + "\" must have a selection of subfields.");
+                        + "\" must have a selection of subfields. Did you mean \"" + f.name() + " { ... }\"?");
             }
         }
     }
@@ -485,15 +481,15 @@ public final class QueryValidator {
             }
         }
         OverlappingFields.check(schema, rootType(op.operation()), op.selectionSet(), fragments, this::error);
-        if (op.operation().equals("subscription")) {
-            Set<String> top = new LinkedHashSet<>();
+        if (op.operation().equals("subscription") && schema.subscription != null) {
+            Map<String, Field> top = new LinkedHashMap<>();
             topLevelFields(op.selectionSet(), top, new HashSet<>(), 0);
-            String who = op.name().isEmpty() ? "Anonymous Subscription" : "Subscription " + op.name();
-            if (top.size() > 1) error(op.position(), who + " must select only one top level field.");
-            for (String name : top) {
-                if (name.startsWith("__")) {
-                    error(op.position(), who + " must not select an introspection top level field.");
-                    break;
+            String who = op.name().isEmpty() ? "Anonymous Subscription" : "Subscription " + GoQuote.quote(op.name());
+            List<Field> fields = new ArrayList<>(top.values());
+            if (fields.size() > 1) error(fields.get(1).position(), who + " must select only one top level field.");
+            for (Field f : fields) {
+                if (f.name().startsWith("__")) {
+                    error(f.position(), who + " must not select an introspection top level field.");
                 }
             }
         }
@@ -506,11 +502,12 @@ public final class QueryValidator {
         }
     }
 
-    private void topLevelFields(List<Selection> sel, Set<String> out, Set<String> seenFragments, int level) {
+    /** The distinct top-level fields by name (through fragments), first occurrence kept. */
+    private void topLevelFields(List<Selection> sel, Map<String, Field> out, Set<String> seenFragments, int level) {
         if (level > Parser.MAX_DEPTH) return;
         for (Selection s : sel) {
             switch (s) {
-                case Field f -> out.add(f.name());
+                case Field f -> out.putIfAbsent(f.name(), f);
                 case InlineFragment f -> topLevelFields(f.selectionSet(), out, seenFragments, level + 1);
                 case FragmentSpread f -> {
                     FragmentDefinition d = fragments.get(f.name());

@@ -57,8 +57,15 @@ public final class JsonSchema {
         }
     }
 
+    /**
+     * The most nested (sub)schema visits one validation may have in progress. Only recursive
+     * schemas go deep (a {@code $ref} per document level costs two visits), and a {@code $ref}
+     * loop that never descends into the document ends here instead of exhausting the stack.
+     */
+    static final int MAX_ACTIVE_VISITS = 512;
+
     private static final class Walk {
-        private int depth;
+        private int active;
 
         private static String field(List<String> path) {
             return path.isEmpty() ? "(root)" : String.join(".", path);
@@ -81,15 +88,16 @@ public final class JsonSchema {
         }
 
         void recurse(SchemaNode s, Value v, Result r, List<String> path) throws SchemaError {
-            if (++depth > SchemaCompiler.MAX_DEPTH) throw new SchemaError("document or schema recursion is too deep");
+            if (active >= MAX_ACTIVE_VISITS) throw new SchemaError("schema recursion is too deep");
+            active++;
             try {
-                recurseAt(s, v, r, path);
+                visit(s, v, r, path);
             } finally {
-                depth--;
+                active--;
             }
         }
 
-        private void recurseAt(SchemaNode s, Value v, Result r, List<String> path) throws SchemaError {
+        private void visit(SchemaNode s, Value v, Result r, List<String> path) throws SchemaError {
             if (s.pass != null) {
                 if (!s.pass) add(r, path, "false", "False always fails validation");
                 return;

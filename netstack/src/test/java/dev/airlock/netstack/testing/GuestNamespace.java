@@ -1,4 +1,4 @@
-package dev.airlock.netstack.kernel;
+package dev.airlock.netstack.testing;
 
 import dev.airlock.netstack.tap.TapDevice;
 import java.io.IOException;
@@ -14,19 +14,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A Linux network namespace playing the guest: a TAP device created by this JVM (root
  * namespace) is moved into it and configured as 198.18.0.2/24 with default route via the
  * stack at 198.18.0.1. The namespace is deleted on close and, if the JVM dies first, by a
- * shutdown hook.
+ * shutdown hook. Shared with other modules' kernel tests through netstack's test jar.
  */
-final class GuestNamespace implements AutoCloseable {
-    static final String GATEWAY = "198.18.0.1";
-    static final String GUEST = "198.18.0.2";
+public final class GuestNamespace implements AutoCloseable {
+    public static final String GATEWAY = "198.18.0.1";
+    public static final String GUEST = "198.18.0.2";
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
-    final String name;
-    final TapDevice tap;
+    public final String name;
+    public final TapDevice tap;
     private final Thread cleanup;
 
     /** Why kernel tests cannot run here, or null when they can. */
-    static String unavailableReason() {
+    public static String unavailableReason() {
         if (!"root".equals(System.getProperty("user.name"))) {
             return "kernel peer tests need root (CAP_NET_ADMIN) to create a TAP device and a network namespace";
         }
@@ -39,7 +39,7 @@ final class GuestNamespace implements AutoCloseable {
         return null;
     }
 
-    GuestNamespace() throws Exception {
+    public GuestNamespace() throws Exception {
         long pid = ProcessHandle.current().pid();
         int n = COUNTER.incrementAndGet();
         this.name = "airlock-test-" + pid + "-" + n;
@@ -61,20 +61,37 @@ final class GuestNamespace implements AutoCloseable {
     }
 
     /** Result of a command in the namespace. */
-    record Result(int exit, String out, String err, long millis) {}
+    public record Result(int exit, String out, String err, long millis) {}
 
     /** Runs a command inside the namespace. */
-    Result exec(long timeoutSeconds, String... command) throws Exception {
+    public Result exec(long timeoutSeconds, String... command) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
         cmd.addAll(List.of(command));
         return runFor(timeoutSeconds, cmd);
     }
 
     /** Runs the test client script inside the namespace. */
-    Result python(long timeoutSeconds, String... args) throws Exception {
+    public Result python(long timeoutSeconds, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name, "python3", clientScript().toString()));
         cmd.addAll(List.of(args));
         return runFor(timeoutSeconds, cmd);
+    }
+
+    /** Starts the test client script inside the namespace with pipes for stdin/stdout (interactive modes). */
+    public Process spawnPython(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name, "python3", clientScript().toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** Writes a resource of the test classpath to a file under target/ and returns its path. */
+    public static Path resourceFile(String resource) throws IOException {
+        Path p = Path.of("target", resource.substring(resource.lastIndexOf('/') + 1)).toAbsolutePath();
+        try (var in = GuestNamespace.class.getResourceAsStream(resource)) {
+            Files.createDirectories(p.getParent());
+            Files.write(p, in.readAllBytes());
+        }
+        return p;
     }
 
     private static Path clientScript() throws IOException {
