@@ -14,8 +14,12 @@ public final class ObjectValue implements Value {
 
     private final NavigableMap<Value, Value> entries;
     private int hash;
-    /** Hashed copy of the entries for lookups in larger objects, built on first use (benign race). */
-    private java.util.HashMap<Value, Value> index;
+    /**
+     * Hashed copy of the entries for lookups in larger objects, built on first use. Values are
+     * shared between threads (data, data-only rule values): the copy is an immutable map
+     * published through a volatile field, so a racing thread sees it complete or builds its own.
+     */
+    private volatile Map<Value, Value> index;
 
     /** Objects with more entries than this are looked up through a hash index. */
     private static final int INDEX_FROM = 8;
@@ -47,9 +51,9 @@ public final class ObjectValue implements Value {
     /** The value under key, or null when absent. */
     public Value get(Value key) {
         if (entries.size() <= INDEX_FROM) return entries.get(key);
-        java.util.HashMap<Value, Value> idx = index;
+        Map<Value, Value> idx = index;
         if (idx == null) {
-            idx = new java.util.HashMap<>(entries);
+            idx = Map.copyOf(entries);
             index = idx;
         }
         return idx.get(key);
