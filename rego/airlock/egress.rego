@@ -32,9 +32,8 @@ default decision := {"allow": false, "reason": "no allowlist entry matches this 
 
 # The index of the first allowlist entry for this destination, if any.
 entry_index := min({i |
-	some i, e in allowlist
-	host_matches(e.host, input.destination.host)
-	port_matches(e)
+	some i in host_candidates(input.destination.host)
+	port_matches(allowlist[i])
 })
 
 entry := allowlist[entry_index]
@@ -66,10 +65,7 @@ request_decision := {"allow": false, "reason": agent_denial} if {
 	"secrets": object.get(entry, "secrets", []),
 }
 
-dns_index := min({i |
-	some i, e in allowlist
-	host_matches(e.host, input.dns.name)
-})
+dns_index := min(host_candidates(input.dns.name))
 
 dns_decision := {
 	"allow": true,
@@ -88,6 +84,40 @@ any_host_matches(patterns, host) if {
 }
 
 host_matches(pattern, host) if glob.match(lower(pattern), ["."], host)
+
+# Indexes of the allowlist entries whose host pattern matches host. The indexes below depend
+# only on data, so the engine builds them once per policy revision; a decision then looks up
+# exact hosts directly and tries only the globs that can match host's last two labels.
+host_candidates(host) := object.get(exact_hosts, host, set()) | {i |
+	some i in globs_by_suffix[suffix_key(host)]
+	host_matches(allowlist[i].host, host)
+} | {i |
+	some i in globs_anywhere
+	host_matches(allowlist[i].host, host)
+}
+
+# Entries without glob metacharacters, by lower-cased host.
+exact_hosts[lower(e.host)] contains i if {
+	some i, e in allowlist
+	not is_glob(e.host)
+}
+
+# Glob entries whose last two labels are literal, by those labels ("*.github.com" under "github.com").
+globs_by_suffix[suffix_key(lower(e.host))] contains i if {
+	some i, e in allowlist
+	is_glob(e.host)
+	not is_glob(suffix_key(e.host))
+}
+
+# Glob entries with metacharacters in their last two labels: tried for every host.
+globs_anywhere contains i if {
+	some i, e in allowlist
+	is_glob(suffix_key(e.host))
+}
+
+is_glob(pattern) if regex.match(`[*?\[\]{}\\]`, pattern)
+
+suffix_key(host) := concat(".", array.slice(labels, count(labels) - 2, count(labels))) if labels := split(host, ".")
 
 port_matches(e) if input.destination.port in object.get(e, "ports", [443])
 

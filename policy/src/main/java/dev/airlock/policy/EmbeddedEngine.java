@@ -40,6 +40,12 @@ public final class EmbeddedEngine implements PolicyEngine {
     private final EvalOptions options;
     private final String revision;
     private final Map<String, CompiledQuery> queries = new ConcurrentHashMap<>();
+    /**
+     * Values of data-only rules, computed once and shared by every query (rules and data never
+     * change); one map per strictness, since strict builtin errors can turn undefined into an error.
+     */
+    private final Map<Object, Value> dataOnlyValues = new ConcurrentHashMap<>();
+    private final Map<Object, Value> dataOnlyValuesStrict = new ConcurrentHashMap<>();
 
     private EmbeddedEngine(CompiledPolicy policy, Value data, EvalOptions options, String revision) {
         this.policy = policy;
@@ -143,7 +149,8 @@ public final class EmbeddedEngine implements PolicyEngine {
     public List<dev.airlock.policy.topdown.QueryResult> runWithExpressions(CompiledQuery q, Value input, EvalOptions opts) {
         QueryContext ctx = new QueryContext(QueryContext.nowNanos(), opts.strictBuiltinErrors(), opts.network(),
                 opts.runtime(), opts.print());
-        Evaluator ev = new Evaluator(policy, data, input, ctx, opts.limits());
+        Evaluator ev = new Evaluator(policy, data, input, ctx, opts.limits(),
+                opts.strictBuiltinErrors() ? dataOnlyValuesStrict : dataOnlyValues);
         List<dev.airlock.policy.ast.Expr> inOrder = new ArrayList<>(q.body());
         inOrder.sort(java.util.Comparator.comparingInt((dev.airlock.policy.ast.Expr e) -> e.location().row())
                 .thenComparingInt(e -> e.location().col()));
@@ -157,7 +164,8 @@ public final class EmbeddedEngine implements PolicyEngine {
     public List<Map<String, Value>> run(CompiledQuery q, Value input, EvalOptions opts) {
         QueryContext ctx = new QueryContext(QueryContext.nowNanos(), opts.strictBuiltinErrors(), opts.network(),
                 opts.runtime(), opts.print());
-        Evaluator ev = new Evaluator(policy, data, input, ctx, opts.limits());
+        Evaluator ev = new Evaluator(policy, data, input, ctx, opts.limits(),
+                opts.strictBuiltinErrors() ? dataOnlyValuesStrict : dataOnlyValues);
         try {
             return ev.run(q);
         } catch (EvalException e) {

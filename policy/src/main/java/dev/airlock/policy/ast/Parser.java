@@ -166,7 +166,6 @@ public final class Parser {
     // ---- modules ----
 
     private Module module() {
-        List<Annotation> pending = new ArrayList<>();
         Token pkgTok = cur();
         if (!atKeyword("package")) {
             error(cur(), "unexpected " + cur().describe() + " token: expected package declaration");
@@ -197,7 +196,6 @@ public final class Parser {
             }
             rules.addAll(rule(ruleAnns));
         }
-        pending.clear();
         return new Module(file, pkg, imports, rules, moduleAnnotations, v1);
     }
 
@@ -266,7 +264,7 @@ public final class Parser {
             if (head.value() == null || head.isMultiValue()) {
                 error(start, "default rule " + head.ref() + " must have a value: expected default " + head.ref() + " := <value>");
             }
-            if (atKeyword("if") || at(Kind.LBRACE) && !cur().nlBefore()) {
+            if (atKeyword("if") && !keywordIsRefHead() || at(Kind.LBRACE) && !cur().nlBefore()) {
                 error(cur(), "default rules must not have a body");
             }
             out.add(new Rule(true, head, List.of(trueExpr(head.location())), null, annotations, loc(start)));
@@ -278,7 +276,7 @@ public final class Parser {
         List<Rule> elses = new ArrayList<>();
         while (atKeyword("else") && !keywordIsRefHead()) {
             Token et = advance();
-            if (head.isMultiValue() || head.ref().path().size() > 1 && !head.isFunction()) {
+            if (head.isMultiValue() || !groundRef(head.ref())) {
                 error(et, "else keyword cannot be used on multi-value or partial rules");
             }
             Term value;
@@ -310,24 +308,55 @@ public final class Parser {
         return out;
     }
 
+    /** True when every part of a rule head reference after its name is a scalar (no variables). */
+    private static boolean groundRef(Term.Ref ref) {
+        for (int i = 1; i < ref.path().size(); i++) {
+            if (!(ref.path().get(i) instanceof Term.Scalar)) return false;
+        }
+        return true;
+    }
+
     private static Expr trueExpr(Location l) {
         return new Expr(new Expr.TermExpr(new Term.Scalar(BoolValue.TRUE, l)), l);
     }
 
     /** Parses an optional rule body: {@code if { ... }}, {@code if expr}, or (v0) {@code { ... }}. */
     private List<Expr> ruleBody(Head head, boolean first) {
-        if (atKeyword("if")) {
+        if (atKeyword("if") && !keywordIsRefHead()) {
             Token ifTok = advance();
             if (at(Kind.LBRACE)) {
-                // `if {` might also start a set/object literal used as a single-expression body;
-                // a braced body is by far the common case.
-                advance();
-                if (at(Kind.RBRACE)) {
-                    error(cur(), "found empty body: expected at least one expression after if {");
+                // `if {` usually opens a braced body, but may start a set/object (comprehension)
+                // used as a one-expression body: try the body first, then the term.
+                int save = p;
+                int errs = errors.size();
+                int wild = wildcardCounter[0];
+                int savedDepth = depth;
+                try {
+                    advance();
+                    if (at(Kind.RBRACE)) {
+                        error(cur(), "found empty body: expected at least one expression after if {");
+                    }
+                    List<Expr> b = body(Kind.RBRACE);
+                    expect(Kind.RBRACE, "} to close the rule body");
+                    return b;
+                } catch (Bail e) {
+                    List<RegoError> bodyErrors = new ArrayList<>(errors.subList(errs, errors.size()));
+                    while (errors.size() > errs) errors.removeLast();
+                    int bodyEnd = p;
+                    p = save;
+                    wildcardCounter[0] = wild;
+                    depth = savedDepth;
+                    try {
+                        Expr e1 = literal();
+                        if (at(Kind.EOF) || cur().nlBefore()) return List.of(e1);
+                    } catch (Bail e2) {
+                        // fall through: report the body's error
+                    }
+                    while (errors.size() > errs) errors.removeLast();
+                    errors.addAll(bodyErrors);
+                    p = bodyEnd;
+                    throw e;
                 }
-                List<Expr> b = body(Kind.RBRACE);
-                expect(Kind.RBRACE, "} to close the rule body");
-                return b;
             }
             if (at(Kind.EOF) || cur().nlBefore() && false) {
                 error(ifTok, "missing rule body after if: expected { or an expression");
@@ -375,7 +404,7 @@ public final class Parser {
         // head ref suffix: .x or [term], no newline between
         while ((at(Kind.DOT) || at(Kind.LBRACK)) && !cur().nlBefore()) {
             if (advance().is(Kind.DOT)) {
-                Token id = expect(Kind.IDENT, "a name after .");
+                Token id = expect(Kind.IDENT, "ident after .");
                 path.add(new Term.Scalar(StringValue.of(id.text()), loc(id)));
             } else {
                 enter();
@@ -393,7 +422,7 @@ public final class Parser {
             if (!at(Kind.RPAREN)) {
                 do {
                     args.add(expr(true));
-                } while (at(Kind.COMMA) && advance() != null);
+                } while (at(Kind.COMMA) && advance() != null && !at(Kind.RPAREN));
             }
             expect(Kind.RPAREN, ") to close the function arguments");
         }
@@ -446,7 +475,7 @@ public final class Parser {
         if (atKeyword("some") && someAllowed()) {
             advance();
             e = some(start);
-        } else if (atKeyword("every") && keywordAllowed("every")) {
+        } else if (atKeyword("every") && someAllowed()) {
             advance();
             e = every(start);
         } else {
@@ -478,10 +507,6 @@ public final class Parser {
         Token n = peekTok(1);
         return !(n.is(Kind.DOT) && !n.nlBefore()) && !(n.is(Kind.LBRACK) && !n.nlBefore())
                 && !n.is(Kind.UNIFY) && !n.is(Kind.ASSIGN);
-    }
-
-    private boolean keywordAllowed(String kw) {
-        return someAllowed();
     }
 
     /** True when the token after a keyword-looking identifier continues a reference (e.g. {@code not.x}). */
@@ -556,10 +581,6 @@ public final class Parser {
         List<Expr> b = body(Kind.RBRACE);
         expect(Kind.RBRACE, "} to close the every body");
         return new Expr(new Expr.Every(key, value, domain, b), loc(start));
-    }
-
-    private boolean inKeyword() {
-        return atKeyword("in") && (v1 || true);
     }
 
     private void enter() {
@@ -703,7 +724,7 @@ public final class Parser {
             if (at(Kind.DOT) && !cur().nlBefore()) {
                 Token dot = advance();
                 if (!at(Kind.IDENT) || cur().nlBefore()) {
-                    error(cur(), "unexpected " + cur().describe() + " token: expected a name after .");
+                    error(cur(), "unexpected " + cur().describe() + " token: expected ident after .");
                 }
                 Token id = advance();
                 if (path == null) path = startPath(base);
@@ -726,7 +747,7 @@ public final class Parser {
                 if (!at(Kind.RPAREN)) {
                     do {
                         args.add(expr(true));
-                    } while (at(Kind.COMMA) && advance() != null);
+                    } while (at(Kind.COMMA) && advance() != null && !at(Kind.RPAREN));
                 }
                 leave();
                 expect(Kind.RPAREN, ") to close the call");
@@ -801,7 +822,8 @@ public final class Parser {
             case LPAREN -> {
                 advance();
                 enter();
-                Term inner = expr(true);
+                // Parentheses may group a key-value membership: (k, v in xs).
+                Term inner = inTerm(true, true);
                 leave();
                 expect(Kind.RPAREN, ") to close the parenthesized expression");
                 return inner;
@@ -836,7 +858,7 @@ public final class Parser {
                     }
                     default -> {
                         // `contains` is also a builtin: a call `contains(s, x)` is a term, as in OPA.
-                        if (v1 && RESERVED_V1.contains(s) && !(s.equals("contains") && at(Kind.LPAREN))) {
+                        if (v1 && RESERVED_V1.contains(s) && !(s.equals("contains") && attachedCall())) {
                             error(t, "unexpected " + s + " keyword: expected a term");
                         }
                         return new Term.Var(s, l);
@@ -856,6 +878,13 @@ public final class Parser {
         Token prev = toks.get(Math.max(p - 1, 0));
         return (n.is(Kind.DOT) || n.is(Kind.LBRACK)) && !n.nlBefore() && n.row() == prev.row()
                 && n.col() == prev.col() + prev.text().length();
+    }
+
+    /** True when the current token is '(' written directly after the previous token (a call such as contains(...)). */
+    private boolean attachedCall() {
+        Token n = cur();
+        Token prev = toks.get(Math.max(p - 1, 0));
+        return n.is(Kind.LPAREN) && n.row() == prev.row() && n.col() == prev.col() + prev.text().length();
     }
 
     /** True when the token after the current one is '.' or '[' attached to it (a keyword used as a ref head). */
@@ -891,7 +920,6 @@ public final class Parser {
             expect(Kind.RBRACK, "] to close the array comprehension");
             return new Term.ArrayCompr(first, b, l);
         }
-        first = continueUnion(first);
         List<Term> items = new ArrayList<>();
         items.add(first);
         while (at(Kind.COMMA)) {
@@ -901,11 +929,6 @@ public final class Parser {
         }
         expect(Kind.RBRACK, "] or , in the array");
         return new Term.ArrayTerm(items, l);
-    }
-
-    /** After a first element parsed without union, a '|' already meant comprehension; nothing to continue. */
-    private Term continueUnion(Term t) {
-        return t;
     }
 
     private Term braces(Location l) {

@@ -20,6 +20,11 @@ public sealed interface Term {
 
     /** A variable. Generated names start with {@code $} or {@code __}; {@code _} never survives parsing. */
     record Var(String name, Location location) implements Term {
+        public Var {
+            // Interned: frames compare variable names by reference first.
+            name = name.intern();
+        }
+
         public boolean isGenerated() {
             return name.startsWith("$") || name.startsWith("__");
         }
@@ -121,15 +126,18 @@ public sealed interface Term {
         }
     }
 
-    /** A call of a builtin or user function; infix operators become calls with OPA's names. */
-    record Call(Ref op, List<Term> args, Location location) implements Term {
+    /**
+     * A call of a builtin or user function; infix operators become calls with OPA's names.
+     * {@code name} is the callee's dotted name ({@code count}, {@code data.pkg.f}), computed
+     * once from {@code op}: the evaluator looks calls up by it on every evaluation.
+     */
+    record Call(Ref op, List<Term> args, Location location, String name) implements Term {
         public Call {
             args = List.copyOf(args);
         }
 
-        /** Dotted name of the callee, e.g. {@code count}, {@code data.pkg.f}. */
-        public String name() {
-            return Terms.refName(op);
+        public Call(Ref op, List<Term> args, Location location) {
+            this(op, args, location, Terms.refName(op));
         }
 
         @Override

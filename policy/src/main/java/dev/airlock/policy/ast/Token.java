@@ -23,7 +23,7 @@ record Token(Kind kind, String text, int row, int col, boolean nlBefore, Object 
 
     String describe() {
         return switch (kind) {
-            case EOF -> "EOF";
+            case EOF -> "eof";
             case IDENT -> "ident " + text;
             case STRING, RAW_STRING -> "string";
             case TEMPLATE -> "template string";

@@ -45,6 +45,8 @@ public final class BuiltinRegistry {
     private static final BuiltinRegistry DEFAULT = new BuiltinRegistry(FAMILIES.stream().flatMap(List::stream).toList());
 
     private final Map<String, Builtin> byName;
+    /** The same table hashed: the evaluator looks builtins up by name on every call. */
+    private final Map<String, Builtin> lookup;
 
     public BuiltinRegistry(Collection<Builtin> builtins) {
         Map<String, Builtin> m = new TreeMap<>();
@@ -54,6 +56,7 @@ public final class BuiltinRegistry {
             }
         }
         byName = Collections.unmodifiableMap(m);
+        lookup = new java.util.HashMap<>(m);
     }
 
     public static BuiltinRegistry standard() {
@@ -62,7 +65,7 @@ public final class BuiltinRegistry {
 
     /** The builtin with this name, or null. */
     public Builtin get(String name) {
-        return byName.get(name);
+        return lookup.get(name);
     }
 
     public Collection<Builtin> all() {

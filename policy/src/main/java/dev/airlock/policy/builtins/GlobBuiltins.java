@@ -9,6 +9,8 @@ import static dev.airlock.policy.types.Types.args;
 import static dev.airlock.policy.types.Types.arrayOf;
 import static dev.airlock.policy.types.Types.func;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.re2j.Pattern;
 import dev.airlock.policy.value.ArrayValue;
 import dev.airlock.policy.value.BoolValue;
@@ -37,8 +39,7 @@ public final class GlobBuiltins {
                             String glob = string(a, 1);
                             List<String> delims = delimiters(a.get(1));
                             String value = string(a, 3);
-                            Pattern p = PatternCache.compile(toRegex(glob, delims));
-                            return BoolValue.of(p.matcher(value).matches());
+                            return BoolValue.of(matcher(glob, delims).matches(value));
                         }),
                 Builtin.of("glob.quote_meta", func(args(S), S), "Escapes the glob metacharacters in a string",
                         (ctx, a) -> {
@@ -51,16 +52,58 @@ public final class GlobBuiltins {
                         }));
     }
 
+    private static final StringValue DOT = StringValue.of(".");
+    private static final List<String> DOT_ONLY = List.of(".");
+
     private static List<String> delimiters(Value v) throws BuiltinException {
         if (v instanceof NullValue) return List.of();
         if (!(v instanceof ArrayValue arr)) throw Operands.typeError(2, v, "array", "null");
-        if (arr.size() == 0) return List.of(".");
+        if (arr.size() == 0 || arr.size() == 1 && DOT.equals(arr.get(0))) return DOT_ONLY;
         List<String> out = new ArrayList<>();
         for (Value d : arr.elements()) {
             if (!(d instanceof StringValue s)) throw Operands.elementError(2, v, d, "string");
             out.add(s.value());
         }
         return out;
+    }
+
+    /** Most compiled globs kept; policies match the same few patterns on every decision. */
+    static final int MAX_CACHED_GLOBS = 1_000;
+
+    private static final Cache<String, GlobMatcher> GLOBS = Caffeine.newBuilder().maximumSize(MAX_CACHED_GLOBS).build();
+
+    /**
+     * A compiled glob: its literal prefix and suffix (the text before its first and after its
+     * last metacharacter) reject most values without running the regex; a glob without
+     * metacharacters is a plain string comparison.
+     */
+    record GlobMatcher(String prefix, String suffix, Pattern regex) {
+        boolean matches(String value) {
+            if (regex == null) return value.equals(prefix);
+            if (value.length() < prefix.length() + suffix.length()) return false;
+            if (!value.startsWith(prefix) || !value.endsWith(suffix)) return false;
+            return regex.matcher(value).matches();
+        }
+    }
+
+    static GlobMatcher matcher(String glob, List<String> delims) throws BuiltinException {
+        String key = delims.size() == 1 && delims.getFirst().equals(".") ? glob
+                : glob + '\u0000' + String.join("\u0001", delims);
+        GlobMatcher m = GLOBS.getIfPresent(key);
+        if (m != null) return m;
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < glob.length(); i++) {
+            if (SPECIAL.indexOf(glob.charAt(i)) >= 0) {
+                if (first < 0) first = i;
+                last = i;
+            }
+        }
+        m = first < 0 ? new GlobMatcher(glob, "", null)
+                : new GlobMatcher(glob.substring(0, first), glob.substring(last + 1),
+                        PatternCache.compile(toRegex(glob, delims)));
+        GLOBS.put(key, m);
+        return m;
     }
 
     /** Translates a glob to an anchored RE2 pattern. */

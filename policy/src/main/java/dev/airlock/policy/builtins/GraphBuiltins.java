@@ -18,8 +18,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 /** Graphs as objects of node to neighbours: graph.reachable and graph.reachable_paths. (walk is evaluator-owned.) */
@@ -51,19 +52,54 @@ public final class GraphBuiltins {
                             return SetValue.wrap(reached);
                         }),
                 Builtin.of("graph.reachable_paths", func(args(GRAPH, NODES), setOf(arrayOf(A))),
-                        "Every maximal path from the initial nodes, stopping before a node already on the path",
+                        "Paths from the initial nodes, each ending where the walk meets a node reached before or leaves the graph",
                         (ctx, a) -> {
                             ObjectValue graph = Operands.object(a, 1);
                             TreeSet<Value> paths = new TreeSet<>();
                             for (Value n : Operands.arrayOrSet(a, 2)) {
-                                if (graph.get(n) != null) {
-                                    LinkedHashSet<Value> path = new LinkedHashSet<>();
-                                    path.add(n);
-                                    paths(graph, n, path, paths);
+                                if (graph.get(n) == null) continue;
+                                Collection<Value> edges = neighbours(graph, n);
+                                if (edges.isEmpty()) {
+                                    paths.add(ArrayValue.of(n));
+                                    continue;
+                                }
+                                for (Value next : edges) {
+                                    Set<Value> reached = new HashSet<>();
+                                    reached.add(n);
+                                    paths(graph, next, List.of(n), paths, reached);
                                 }
                             }
                             return SetValue.wrap(paths);
                         }));
+    }
+
+    /**
+     * OPA's path builder: the set of reached nodes is shared by the whole walk from one
+     * neighbour of an initial node, so a node met again (by any branch) ends the path before
+     * it; a node outside the graph ends the path without it.
+     */
+    private static void paths(ObjectValue graph, Value node, List<Value> path, TreeSet<Value> out, Set<Value> reached)
+            throws BuiltinException {
+        if (out.size() >= MAX_PATHS) throw BuiltinException.error("more than " + MAX_PATHS + " paths");
+        if (graph.get(node) == null) {
+            out.add(new ArrayValue(path));
+            return;
+        }
+        List<Value> with = new ArrayList<>(path);
+        with.add(node);
+        Collection<Value> edges = neighbours(graph, node);
+        if (edges.isEmpty()) {
+            out.add(new ArrayValue(with));
+            return;
+        }
+        for (Value next : edges) {
+            if (reached.contains(next)) {
+                out.add(new ArrayValue(with));
+            } else {
+                reached.add(node);
+                paths(graph, next, with, out, reached);
+            }
+        }
     }
 
     private static Collection<Value> neighbours(ObjectValue graph, Value node) throws BuiltinException {
@@ -77,18 +113,4 @@ public final class GraphBuiltins {
         };
     }
 
-    private static void paths(ObjectValue graph, Value node, LinkedHashSet<Value> path, TreeSet<Value> out) throws BuiltinException {
-        boolean extended = false;
-        for (Value next : neighbours(graph, node)) {
-            if (graph.get(next) == null || path.contains(next)) continue;
-            extended = true;
-            path.add(next);
-            paths(graph, next, path, out);
-            path.remove(next);
-        }
-        if (!extended) {
-            if (out.size() >= MAX_PATHS) throw BuiltinException.error("more than " + MAX_PATHS + " paths");
-            out.add(new ArrayValue(new ArrayList<>(path)));
-        }
-    }
 }

@@ -200,6 +200,10 @@ public final class NetBuiltins {
     private static Value lookup(BuiltinContext ctx, String name) throws BuiltinException {
         BigInteger[] literal = IpNet.parseIp(name);
         if (literal != null) return SetValue.of(StringValue.of(IpNet.format(literal[0], literal[1].intValue())));
+        if (name.equalsIgnoreCase("localhost")) {
+            // The loopback name needs no resolver (RFC 6761 reserves it for loopback).
+            return SetValue.of(StringValue.of("127.0.0.1"), StringValue.of("::1"));
+        }
         if (!ctx.networkEnabled()) {
             throw BuiltinException.error("net.lookup_ip_addr is disabled in airlock: name resolution needs network access");
         }

@@ -67,7 +67,7 @@ public final class TimeBuiltins {
                 Builtin.of("time.now_ns", func(args(), N), "The query's start time in ns since the epoch",
                         EnumSet.of(Builtin.Flag.NONDETERMINISTIC), (ctx, a) -> NumberValue.of(ctx.queryTimeNanos())),
                 Builtin.of("time.parse_ns", func(args(S, S), N), "Parses a time with a Go reference layout",
-                        (ctx, a) -> nanos(GoTimeLayout.parse(string(a, 1), string(a, 2)))),
+                        (ctx, a) -> nanos(GoTimeLayout.parse(LAYOUT_NAMES.getOrDefault(string(a, 1), string(a, 1)), string(a, 2)))),
                 Builtin.of("time.parse_rfc3339_ns", func(args(S), N), "Parses an RFC 3339 time",
                         (ctx, a) -> nanos(GoTimeLayout.parse(LAYOUT_NAMES.get("RFC3339"), string(a, 1)))),
                 Builtin.of("time.parse_duration_ns", func(args(S), N), "Parses a Go duration such as 1h30m or 100ms",

@@ -17,6 +17,9 @@ public final class CompiledPolicy {
     private final BuiltinRegistry builtins;
     private final Map<List<String>, List<Annotation>> packageAnnotations;
     private final Compiler compiler;
+    /** Rule-tree nodes by dotted call name ({@code data.pkg.f}); absent names map to {@link #NONE}. */
+    private final java.util.concurrent.ConcurrentHashMap<String, RuleNode> byName = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final RuleNode NONE = new RuleNode(List.of("\u0000none"));
 
     CompiledPolicy(RuleNode root, List<Module> modules, BuiltinRegistry builtins,
             Map<List<String>, List<Annotation>> packageAnnotations, Compiler compiler) {
@@ -29,6 +32,33 @@ public final class CompiledPolicy {
 
     public RuleNode root() {
         return root;
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> arities = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Declared arity of a callee by dotted name (user function, evaluator builtin or registry
+     * builtin); -1 when unknown or variadic. Cached: the evaluator asks for every call it runs.
+     */
+    public int arity(String name) {
+        Integer a = arities.get(name);
+        if (a == null) {
+            a = compiler.arity(name);
+            if (arities.size() < 10_000) arities.put(name, a);
+        }
+        return a;
+    }
+
+    /** The rule-tree node a dotted name such as {@code data.pkg.f} names, or null; cached. */
+    public RuleNode node(String dottedName) {
+        RuleNode n = byName.get(dottedName);
+        if (n == null) {
+            RuleNode found = dottedName.startsWith("data.")
+                    ? root.find(List.of(dottedName.substring(5).split("\\."))) : null;
+            n = found == null ? NONE : found;
+            if (byName.size() < 10_000) byName.put(dottedName, n);
+        }
+        return n == NONE ? null : n;
     }
 
     public List<Module> modules() {

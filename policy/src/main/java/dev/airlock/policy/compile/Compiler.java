@@ -76,6 +76,9 @@ public final class Compiler {
         }
         fail();
         for (Module m : resolved) {
+            RuleNode pkgNode = root;
+            for (String k : m.packagePath()) pkgNode = pkgNode.childOrCreate(k);
+            pkgNode.markPackage();
             for (Rule r : m.rules()) addToTree(m, r);
         }
         root.markRules();
@@ -86,8 +89,12 @@ public final class Compiler {
         fail();
         checkRecursion();
         fail();
+        markDataOnly();
         checkCalls();
         fail();
+        checkTypes(root);
+        fail();
+        fold(root);
         return new CompiledPolicy(root, resolved, builtins, pkgAnnotations, this);
     }
 
@@ -333,6 +340,7 @@ public final class Compiler {
     }
 
     private Rule compileRule(Rule r) {
+        r = rewriteDynamicArgs(r);
         Set<String> args = new LinkedHashSet<>();
         if (r.head().args() != null) for (Term a : r.head().args()) Terms.vars(a, args);
         LocalVars lv = new LocalVars(errors, originalNames, counter);
@@ -347,22 +355,58 @@ public final class Compiler {
         Safety safety = new Safety(errors, originalNames, this::arity);
         Safety.Ordered ordered = safety.order(body, args);
         // Head terms may hold comprehensions: order their bodies with the body's bindings.
-        Function<List<Expr>, List<Expr>> bodyFn = b -> safety.order(b, ordered.safe()).body();
-        Function<Term, Term> id = x -> x;
         List<Term> refPath2 = new ArrayList<>();
         refPath2.add(nh.ref().head());
         for (int i = 1; i < nh.ref().path().size(); i++) {
             Term t = nh.ref().path().get(i);
             safety.checkHead(t, ordered.safe(), r.location());
-            refPath2.add(Terms.map(t, id, bodyFn));
+            refPath2.add(safety.nested(t, ordered.safe()));
         }
         safety.checkHead(nh.key(), ordered.safe(), r.location());
         safety.checkHead(nh.value(), ordered.safe(), r.location());
         nh = new Head(new Term.Ref(refPath2, nh.ref().location()), nh.args(),
-                nh.key() == null ? null : Terms.map(nh.key(), id, bodyFn),
-                nh.value() == null ? null : Terms.map(nh.value(), id, bodyFn), nh.assign(), nh.location());
+                nh.key() == null ? null : safety.nested(nh.key(), ordered.safe()),
+                nh.value() == null ? null : safety.nested(nh.value(), ordered.safe()), nh.assign(), nh.location());
         Rule elseRule = r.elseRule() == null ? null : compileRule(r.elseRule());
         return new Rule(r.isDefault(), nh, ordered.body(), elseRule, r.annotations(), r.location());
+    }
+
+    /**
+     * Function arguments that must be computed (template strings, calls, references) become
+     * fresh variables, compared with the computed term in the body, as OPA rewrites them.
+     */
+    private Rule rewriteDynamicArgs(Rule r) {
+        if (r.head().args() == null) return r;
+        List<Term> args = new ArrayList<>();
+        List<Expr> extra = new ArrayList<>();
+        for (Term a : r.head().args()) {
+            if (isArgPattern(a)) {
+                args.add(a);
+                continue;
+            }
+            Term.Var fresh = new Term.Var("__arg" + counter[0]++ + "__", a.location());
+            args.add(fresh);
+            Term.Ref eq = new Term.Ref(List.of(new Term.Var("eq", a.location())), a.location());
+            extra.add(new Expr(new Expr.TermExpr(new Term.Call(eq, List.of(fresh, a), a.location())), a.location()));
+        }
+        if (extra.isEmpty()) return r;
+        List<Expr> body = new ArrayList<>(r.body());
+        body.addAll(extra);
+        Head h = r.head();
+        return new Rule(r.isDefault(), new Head(h.ref(), args, h.key(), h.value(), h.assign(), h.location()), body,
+                r.elseRule(), r.annotations(), r.location());
+    }
+
+    private static boolean isArgPattern(Term t) {
+        return switch (t) {
+            case Term.Var v -> true;
+            case Term.Scalar s -> true;
+            case Term.ArrayTerm a -> a.items().stream().allMatch(Compiler::isArgPattern);
+            case Term.SetTerm st -> st.items().stream().allMatch(Compiler::isArgPattern);
+            case Term.ObjectTerm o -> o.values().stream().allMatch(Compiler::isArgPattern)
+                    && o.keys().stream().allMatch(k -> Terms.groundValue(k) != null || k instanceof Term.Var);
+            default -> false;
+        };
     }
 
     /** Declared arity of a callee (user function, internal or registry builtin); -1 if unknown or variadic. */
@@ -384,12 +428,68 @@ public final class Compiler {
     private void checkRecursion() {
         Map<RuleNode, Set<RuleNode>> deps = new LinkedHashMap<>();
         collectDeps(root, deps);
+        lastDeps = deps;
         Set<RuleNode> done = new HashSet<>();
         Set<String> reported = new HashSet<>();
         for (RuleNode n : deps.keySet()) {
             List<RuleNode> stack = new ArrayList<>();
             findCycle(n, deps, stack, done, reported);
         }
+    }
+
+    private Map<RuleNode, Set<RuleNode>> lastDeps = Map.of();
+
+    // ---- data-only nodes ----
+
+    /** Marks the nodes whose value depends only on data (see {@link RuleNode#isDataOnly()}). */
+    private void markDataOnly() {
+        Map<RuleNode, Boolean> memo = new HashMap<>();
+        markDataOnly(root, memo);
+    }
+
+    private void markDataOnly(RuleNode n, Map<RuleNode, Boolean> memo) {
+        n.markDataOnly(dataOnly(n, memo));
+        for (RuleNode c : n.children().values()) markDataOnly(c, memo);
+    }
+
+    private boolean dataOnly(RuleNode n, Map<RuleNode, Boolean> memo) {
+        Boolean known = memo.get(n);
+        if (known != null) return known;
+        memo.put(n, false); // cycles (rejected earlier) and re-entry count as not data-only
+        boolean ok = true;
+        for (CompiledRule cr : n.rules()) {
+            for (Rule r = cr.rule(); r != null && ok; r = r.elseRule()) ok = locallyPure(r);
+        }
+        for (RuleNode d : lastDeps.getOrDefault(n, Set.of())) ok = ok && (d == n || dataOnly(d, memo));
+        for (RuleNode c : n.children().values()) ok = ok && (!c.hasRulesBelow() || dataOnly(c, memo));
+        memo.put(n, ok);
+        return ok;
+    }
+
+    private boolean locallyPure(Rule r) {
+        boolean[] pure = {true};
+        Function<Term, Boolean> visit = t -> {
+            if (t instanceof Term.Var v && v.name().equals("input")) pure[0] = false;
+            if (t instanceof Term.Call c) {
+                String name = c.name();
+                Builtin b = builtins.get(name);
+                if (b != null && !b.flags().isEmpty()) pure[0] = false;
+                if (name.equals("print") || name.equals("internal.print") || name.equals("opa.runtime")
+                        || name.equals("trace")) {
+                    pure[0] = false;
+                }
+            }
+            return pure[0];
+        };
+        for (Expr e : r.body()) {
+            if (!e.withs().isEmpty()) return false;
+            Terms.walkExpr(e, visit);
+        }
+        Terms.walk(r.head().ref(), visit);
+        if (r.head().key() != null) Terms.walk(r.head().key(), visit);
+        if (r.head().value() != null) Terms.walk(r.head().value(), visit);
+        if (r.head().args() != null) for (Term a : r.head().args()) Terms.walk(a, visit);
+        return pure[0];
     }
 
     private void findCycle(RuleNode n, Map<RuleNode, Set<RuleNode>> deps, List<RuleNode> stack, Set<RuleNode> done,
@@ -446,26 +546,55 @@ public final class Compiler {
     }
 
     private void refDeps(Term.Ref ref, Set<RuleNode> out) {
-        RuleNode n = root;
-        for (int i = 1; i < ref.path().size(); i++) {
-            if (!(ref.path().get(i) instanceof Term.Scalar s && s.value() instanceof StringValue str)) {
-                // Dynamic key: any rule below may be read.
-                addSubtree(n, out);
-                return;
-            }
-            n = n.child(str.value());
-            if (n == null) return;
-            if (n.hasRules()) {
-                out.add(n);
-            }
+        refDeps(root, ref, 1, out);
+    }
+
+    /**
+     * Rules a data reference may read: along ground keys, every rule on the way; at a dynamic key, every child whose later ground keys still match;
+     * at the end, everything below.
+     */
+    private static void refDeps(RuleNode n, Term.Ref ref, int i, Set<RuleNode> out) {
+        if (!n.hasRulesBelow()) return;
+        if (n.hasRules()) out.add(n);
+        if (i == ref.path().size()) {
+            addSubtree(n, out);
+            return;
         }
-        addSubtree(n, out);
+        if (ref.path().get(i) instanceof Term.Scalar s && s.value() instanceof StringValue str) {
+            RuleNode c = n.child(str.value());
+            if (c != null) refDeps(c, ref, i + 1, out);
+            return;
+        }
+        if (ref.path().get(i) instanceof Term.Scalar) return; // a non-string key names no rule
+        for (RuleNode c : n.children().values()) refDeps(c, ref, i + 1, out);
     }
 
     private static void addSubtree(RuleNode n, Set<RuleNode> out) {
         if (!n.hasRulesBelow()) return;
         if (n.hasRules()) out.add(n);
         for (RuleNode c : n.children().values()) addSubtree(c, out);
+    }
+
+    private static void fold(RuleNode node) {
+        if (node.hasRules()) {
+            List<CompiledRule> out = new ArrayList<>();
+            for (CompiledRule cr : node.rules()) {
+                Rule r = GroundFolding.rule(cr.rule());
+                List<Term> ref = r.head().ref().path();
+                out.add(new CompiledRule(r, cr.kind(), ref.subList(ref.size() - cr.suffix().size(), ref.size()), cr.path(),
+                        cr.module()));
+            }
+            node.replaceRules(out);
+        }
+        for (RuleNode c : node.children().values()) fold(c);
+    }
+
+    // ---- types ----
+
+    private void checkTypes(RuleNode node) {
+        TypeChecker tc = new TypeChecker(builtins, errors);
+        for (CompiledRule cr : node.rules()) tc.checkRule(cr.rule());
+        for (RuleNode c : node.children().values()) checkTypes(c);
     }
 
     // ---- calls ----
@@ -553,6 +682,8 @@ public final class Compiler {
                 return true;
             });
         }
+        if (errors.isEmpty()) new TypeChecker(builtins, errors).checkBody(ordered.body());
+        List<Expr> folded = GroundFolding.body(ordered.body());
         if (!errors.isEmpty()) {
             List<RegoError> errs = List.copyOf(errors);
             errors.clear();
@@ -583,6 +714,6 @@ public final class Compiler {
             }
         }
         vars.removeIf(v -> v.equals(BUILTIN_REF));
-        return new CompiledQuery(text, ordered.body(), new ArrayList<>(vars));
+        return new CompiledQuery(text, folded, new ArrayList<>(vars));
     }
 }

@@ -23,7 +23,8 @@ public final class Internals {
             Map.entry("trace", 1),
             Map.entry("rego.metadata.chain", 0),
             Map.entry("rego.metadata.rule", 0),
-            Map.entry("opa.runtime", 0));
+            Map.entry("opa.runtime", 0),
+            Map.entry("rego.parse_module", 2));
 
     public static boolean has(String name) {
         return ARITY.containsKey(name);

@@ -25,6 +25,8 @@ final class LocalVars {
         final Scope parent;
         final Map<String, String> declared = new HashMap<>();
         final Set<String> used = new HashSet<>();
+        /** Free names used in closures below this scope before any declaration here. */
+        final Set<String> usedBelow = new HashSet<>();
         final boolean top;
 
         Scope(Scope parent, boolean top) {
@@ -165,7 +167,9 @@ final class LocalVars {
             errors.add(new RegoError(RegoError.COMPILE, "var " + v.name() + " referenced above", v.location()));
         }
         String name = v.name();
-        if (!s.top) {
+        // A top-level name already used freely inside a comprehension above stays free there:
+        // the declaration gets a fresh name, as OPA renames every declared variable.
+        if (!s.top || s.usedBelow.contains(v.name())) {
             name = "__l" + counter[0]++ + "__";
             originalNames.put(name, v.name());
         }
@@ -179,6 +183,7 @@ final class LocalVars {
                 String n = s.lookup(v.name());
                 if (n == null) {
                     s.used.add(v.name());
+                    for (Scope p = s.parent; p != null; p = p.parent) p.usedBelow.add(v.name());
                     yield v;
                 }
                 yield n.equals(v.name()) ? v : new Term.Var(n, v.location());

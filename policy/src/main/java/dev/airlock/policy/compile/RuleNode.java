@@ -15,6 +15,8 @@ public final class RuleNode {
     private final Map<String, RuleNode> children = new TreeMap<>();
     private final List<CompiledRule> rules = new ArrayList<>();
     private boolean hasRulesBelow;
+    private boolean isPackage;
+    private boolean dataOnly;
 
     RuleNode(List<String> path) {
         this.path = List.copyOf(path);
@@ -67,8 +69,31 @@ public final class RuleNode {
         rules.addAll(rs);
     }
 
+    /** True when a module declares this path as its package: the document exists (at least {}) even without rules. */
+    public boolean isPackage() {
+        return isPackage;
+    }
+
+    /**
+     * True when this node's value (rules and everything below) depends only on {@code data}:
+     * no {@code input}, no {@code with}, no non-deterministic, network or printing builtins, and
+     * only such rules and functions. Its value is the same in every query against the same
+     * data, so an engine may keep it across queries.
+     */
+    public boolean isDataOnly() {
+        return dataOnly;
+    }
+
+    void markDataOnly(boolean b) {
+        dataOnly = b;
+    }
+
+    void markPackage() {
+        isPackage = true;
+    }
+
     boolean markRules() {
-        boolean below = !rules.isEmpty();
+        boolean below = !rules.isEmpty() || isPackage;
         for (RuleNode c : children.values()) below |= c.markRules();
         hasRulesBelow = below;
         return below;

@@ -157,10 +157,20 @@ final class Safety {
             }
             int n = arity.applyAsInt(name);
             if (n >= 0 && c.args().size() == n + 1 && !negated) {
-                for (int i = 0; i < n; i++) value(c.args().get(i), safe, outer, outs, needs);
+                Set<String> inputs = new LinkedHashSet<>();
+                for (int i = 0; i < n; i++) value(c.args().get(i), safe, outer, outs, inputs);
+                // References in the arguments are evaluated first and may bind variables other
+                // arguments read (f(x, xs[x])): the evaluator orders them the same way.
+                inputs.removeAll(outs);
+                needs.addAll(inputs);
                 pattern(c.args().get(n), safe, outer, outs, needs);
                 return;
             }
+            Set<String> inputs = new LinkedHashSet<>();
+            value(t, safe, outer, outs, inputs);
+            inputs.removeAll(outs);
+            needs.addAll(inputs);
+            return;
         }
         value(t, safe, outer, outs, needs);
     }
@@ -333,7 +343,7 @@ final class Safety {
         });
         if (compr != null) Terms.vars(compr, vs);
         for (String v : vs) {
-            if (outer.contains(v) && !safe.contains(v)) needs.add(v);
+            if (outer.contains(v) && !safe.contains(v) && !isGlobal(v)) needs.add(v);
         }
     }
 
@@ -343,21 +353,68 @@ final class Safety {
         Set<String> outsHere = outputs(e, safe, outer, null);
         // Variables bound by this expression's own refs are visible to closures in it.
         if (outsHere != null) visible.addAll(outsHere);
-        java.util.function.Function<List<Expr>, List<Expr>> bodyFn = b -> order(b, visible).body();
-        java.util.function.Function<Term, Term> id = x -> x;
         List<Expr.With> withs = new ArrayList<>();
-        for (Expr.With w : e.withs()) withs.add(new Expr.With(w.target(), Terms.map(w.value(), id, bodyFn), w.location()));
+        for (Expr.With w : e.withs()) withs.add(new Expr.With(w.target(), nested(w.value(), visible), w.location()));
         Expr.Kind k = switch (e.kind()) {
-            case Expr.TermExpr te -> new Expr.TermExpr(Terms.map(te.term(), id, bodyFn));
-            case Expr.SomeIn si -> new Expr.SomeIn(si.key(), si.value(), Terms.map(si.collection(), id, bodyFn));
+            case Expr.TermExpr te -> new Expr.TermExpr(nested(te.term(), visible));
+            case Expr.SomeIn si -> new Expr.SomeIn(si.key(), si.value(), nested(si.collection(), visible));
             case Expr.Every ev -> {
                 Set<String> inner = new HashSet<>(visible);
                 if (ev.key() != null) Terms.vars(ev.key(), inner);
                 Terms.vars(ev.value(), inner);
-                yield new Expr.Every(ev.key(), ev.value(), Terms.map(ev.domain(), id, bodyFn), order(ev.body(), inner).body());
+                yield new Expr.Every(ev.key(), ev.value(), nested(ev.domain(), visible), order(ev.body(), inner).body());
             }
             case Expr.SomeDecl d -> d;
         };
         return new Expr(k, e.negated(), withs, e.location());
+    }
+
+    /**
+     * Orders the closures inside a term: a comprehension's body with the variables visible
+     * here, then its head with what the body binds (the head is checked for safety); template
+     * string parts as one-expression bodies.
+     */
+    Term nested(Term t, Set<String> visible) {
+        return switch (t) {
+            case Term.ArrayCompr c -> {
+                Ordered o = order(c.body(), visible);
+                Term head = nested(c.head(), o.safe());
+                checkHead(head, o.safe(), c.location());
+                yield new Term.ArrayCompr(head, o.body(), c.location());
+            }
+            case Term.SetCompr c -> {
+                Ordered o = order(c.body(), visible);
+                Term head = nested(c.head(), o.safe());
+                checkHead(head, o.safe(), c.location());
+                yield new Term.SetCompr(head, o.body(), c.location());
+            }
+            case Term.ObjectCompr c -> {
+                Ordered o = order(c.body(), visible);
+                Term key = nested(c.key(), o.safe());
+                Term value = nested(c.value(), o.safe());
+                checkHead(key, o.safe(), c.location());
+                checkHead(value, o.safe(), c.location());
+                yield new Term.ObjectCompr(key, value, o.body(), c.location());
+            }
+            case Term.TemplateString ts -> {
+                List<Object> parts = new ArrayList<>(ts.parts().size());
+                for (Object o : ts.parts()) parts.add(o instanceof Expr e ? order(List.of(e), visible).body().getFirst() : o);
+                yield new Term.TemplateString(parts, ts.raw(), ts.location());
+            }
+            case Term.Ref r -> new Term.Ref(nestedAll(r.path(), visible), r.location());
+            case Term.ArrayTerm a -> new Term.ArrayTerm(nestedAll(a.items(), visible), a.location());
+            case Term.SetTerm a -> new Term.SetTerm(nestedAll(a.items(), visible), a.location());
+            case Term.ObjectTerm o -> new Term.ObjectTerm(nestedAll(o.keys(), visible), nestedAll(o.values(), visible),
+                    o.location());
+            case Term.Call c -> new Term.Call(c.op(), nestedAll(c.args(), visible), c.location());
+            case Term.Scalar sc -> sc;
+            case Term.Var v -> v;
+        };
+    }
+
+    private List<Term> nestedAll(List<Term> ts, Set<String> visible) {
+        List<Term> out = new ArrayList<>(ts.size());
+        for (Term t : ts) out.add(nested(t, visible));
+        return out;
     }
 }

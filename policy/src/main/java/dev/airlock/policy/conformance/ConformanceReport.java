@@ -84,6 +84,13 @@ public final class ConformanceReport {
                     .append(why).append('\n');
         }
         if (!any) sb.append("Nothing: every case passes.\n");
+        sb.append("\n## How the runner differs from a production engine\n\n");
+        sb.append("- The runner adds `test.sleep` (as OPA's own runner does) for the `time` caching case; it is not in ")
+                .append("`BuiltinRegistry.standard()`, so policies the gateway loads cannot call it.\n");
+        sb.append("- Network builtins stay off: the `http.send` cases check argument validation, which runs before the ")
+                .append("network check; `net.lookup_ip_addr` answers IP literals and `localhost` without a resolver.\n");
+        sb.append("- Each case builds a fresh engine, so data-only rule values (shared by queries of one engine) are ")
+                .append("computed per case, as every other value.\n");
         return sb.toString();
     }
 

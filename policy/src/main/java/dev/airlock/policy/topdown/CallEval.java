@@ -36,18 +36,79 @@ final class CallEval {
 
     boolean evalCall(Term.Call c, List<Term> args, Frame f, Evaluator.VCont k) {
         String name = c.name();
+        boolean mocked = false;
         if (!ev.state.funcOverrides.isEmpty()) {
             Object ov = ev.state.funcOverrides.get(name);
             if (ov instanceof Value v) {
                 Value[] vals = new Value[args.size()];
                 return ev.evalAll(args, 0, vals, f, () -> k.accept(v));
             }
-            if (ov instanceof String replacement) name = replacement;
+            if (ov instanceof String replacement) {
+                name = replacement;
+                mocked = true;
+            }
         }
         if (name.equals("print")) return print(args, f, k);
         String target = name;
         Value[] vals = new Value[args.size()];
-        return ev.evalAll(args, 0, vals, f, () -> invoke(target, c, vals.clone(), k));
+        if (mocked) return evalArgs(args, vals, f, () -> invokeMock(target, c, vals.clone(), k));
+        return evalArgs(args, vals, f, () -> invoke(target, c, vals.clone(), k));
+    }
+
+    /**
+     * Evaluates call arguments into {@code vals}. An argument that is a variable still unbound
+     * waits until the others (references that may bind it, as in {@code f(x, xs[x])}) ran.
+     */
+    private boolean evalArgs(List<Term> args, Value[] vals, Frame f, Evaluator.Cont k) {
+        int late = -1;
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i) instanceof Term.Var v && f.get(v.name()) == null
+                    && !v.name().equals("input") && !v.name().equals("data")) {
+                late = i;
+                break;
+            }
+        }
+        if (late < 0) return ev.evalAll(args, 0, vals, f, k);
+        int[] order = new int[args.size()];
+        int n = 0;
+        for (int i = 0; i < args.size(); i++) if (!(args.get(i) instanceof Term.Var)) order[n++] = i;
+        for (int i = 0; i < args.size(); i++) if (args.get(i) instanceof Term.Var) order[n++] = i;
+        return evalInOrder(args, order, 0, vals, f, k);
+    }
+
+    private boolean evalInOrder(List<Term> args, int[] order, int j, Value[] vals, Frame f, Evaluator.Cont k) {
+        if (j == order.length) return k.run();
+        int i = order[j];
+        return ev.evalTerm(args.get(i), f, v -> {
+            vals[i] = v;
+            return evalInOrder(args, order, j + 1, vals, f, k);
+        });
+    }
+
+    /**
+     * Calls the replacement of a mocked function as OPA does: inside the replacement no
+     * function mock applies (so a mock can call the function it replaces, and mocks never
+     * call each other); {@code with} inside it may add new ones. The continuation runs in
+     * the caller's state again.
+     */
+    private boolean invokeMock(String target, Term.Call c, Value[] vals, Evaluator.VCont k) {
+        Evaluator.State saved = ev.state;
+        Evaluator.State inner = new Evaluator.State();
+        inner.input = saved.input;
+        inner.dataOverrides = saved.dataOverrides;
+        ev.state = inner;
+        try {
+            return invoke(target, c, vals, v -> {
+                ev.state = saved;
+                try {
+                    return k.accept(v);
+                } finally {
+                    ev.state = inner;
+                }
+            });
+        } finally {
+            ev.state = saved;
+        }
     }
 
     private boolean invoke(String name, Term.Call c, Value[] vals, Evaluator.VCont k) {
@@ -79,10 +140,13 @@ final class CallEval {
             case "opa.runtime" -> {
                 return k.accept(ev.ctx.runtime());
             }
+            case "rego.parse_module" -> {
+                return parseModule(vals, c.location(), k);
+            }
             default -> { }
         }
         if (name.startsWith("data.")) {
-            RuleNode n = ev.policy.root().find(List.of(name.substring(5).split("\\.")));
+            RuleNode n = ev.policy.node(name);
             if (n == null || !n.isFunction()) {
                 throw new EvalException(RegoError.EVAL_TYPE, "undefined function " + name, c.location());
             }
@@ -94,20 +158,16 @@ final class CallEval {
     }
 
     private boolean callBuiltin(Builtin b, Value[] vals, Location loc, Evaluator.VCont k) {
-        if (b.flags().contains(Builtin.Flag.NETWORK) && !ev.ctx.networkEnabled()) {
-            if (ev.ctx.strictBuiltinErrors()) {
-                throw new EvalException(RegoError.EVAL_BUILTIN, b.name() + ": network access is disabled", loc);
-            }
-            return true;
-        }
         Value r;
         try {
             r = b.impl().call(ev.ctx, Arrays.asList(vals));
         } catch (BuiltinException e) {
-            if (e.kind() == BuiltinException.Kind.TYPE) {
-                throw new EvalException(RegoError.EVAL_TYPE, b.name() + ": " + e.getMessage(), loc);
-            }
+            // As in OPA, a builtin's own error (type errors included) makes the call undefined
+            // unless strict builtin errors are on.
             if (ev.ctx.strictBuiltinErrors()) {
+                if (e.kind() == BuiltinException.Kind.TYPE) {
+                    throw new EvalException(RegoError.EVAL_TYPE, b.name() + ": " + e.getMessage(), loc);
+                }
                 throw new EvalException(RegoError.EVAL_BUILTIN, b.name() + ": " + e.getMessage(), loc);
             }
             return true;
@@ -123,8 +183,14 @@ final class CallEval {
         return r == null || k.accept(r);
     }
 
+    /**
+     * Calls a user function as OPA does: every definition in order (each with its else chain),
+     * all of them even when the caller needs one answer, so that differing outputs are an
+     * {@code eval_conflict_error}; the default applies when none produced a value. Results
+     * are cached per query by arguments.
+     */
     private boolean callFunction(RuleNode node, Value[] vals, Location loc, Evaluator.VCont k) {
-        List<Object> key = List.of(node, List.of(vals));
+        CallKey key = new CallKey(node, vals);
         Value cached = ev.state.cache.get(key);
         if (cached != null) return cached == Evaluator.UNDEFINED_MARK || k.accept(cached);
         if (++ev.depth > ev.limits.maxDepth()) {
@@ -133,7 +199,8 @@ final class CallEval {
                     + " nested calls (at " + node.name() + ")", loc);
         }
         CompiledRule saved = ev.currentRule;
-        Set<Value> results = new LinkedHashSet<>();
+        Value[] prev = {null};
+        Evaluator.State state = ev.state;
         try {
             CompiledRule def = null;
             for (CompiledRule cr : node.rules()) {
@@ -148,23 +215,24 @@ final class CallEval {
                     Rule rr = r;
                     unifyArgs(r.head().args(), vals, 0, nf, () -> ev.evalBody(rr.body(), 0, nf,
                             () -> ev.evalTerm(rr.head().value(), nf, v -> {
-                                results.add(v);
                                 produced[0] = true;
+                                if (prev[0] == null) {
+                                    prev[0] = v;
+                                } else if (!prev[0].equals(v)) {
+                                    throw new EvalException(RegoError.EVAL_CONFLICT,
+                                            "functions must not produce multiple outputs for same inputs", rr.location());
+                                }
                                 return true;
                             })));
                     if (produced[0]) break;
                 }
-                if (results.size() > 1) {
-                    throw new EvalException(RegoError.EVAL_CONFLICT,
-                            "functions must not produce multiple outputs for same inputs", cr.rule().location());
-                }
             }
-            if (results.isEmpty() && def != null) {
+            if (prev[0] == null && def != null) {
                 ev.currentRule = def;
                 Rule r = def.rule();
                 Frame nf = new Frame();
                 unifyArgs(r.head().args(), vals, 0, nf, () -> ev.evalTerm(r.head().value(), nf, v -> {
-                    results.add(v);
+                    prev[0] = v;
                     return false;
                 }));
             }
@@ -172,14 +240,63 @@ final class CallEval {
             ev.currentRule = saved;
             ev.depth--;
         }
-        Value result = results.isEmpty() ? null : results.iterator().next();
-        ev.state.cache.put(key, result == null ? Evaluator.UNDEFINED_MARK : result);
-        return result == null || k.accept(result);
+        state.cache.put(key, prev[0] == null ? Evaluator.UNDEFINED_MARK : prev[0]);
+        return prev[0] == null || k.accept(prev[0]);
+    }
+
+    /** Per-query cache key of a function call: the function and its argument values. */
+    private static final class CallKey {
+        private final RuleNode node;
+        private final Value[] args;
+        private final int hash;
+
+        CallKey(RuleNode node, Value[] args) {
+            this.node = node;
+            this.args = args;
+            this.hash = 31 * System.identityHashCode(node) + Arrays.hashCode(args);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CallKey k && k.node == node && Arrays.equals(k.args, args);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     private boolean unifyArgs(List<Term> params, Value[] vals, int i, Frame f, Evaluator.Cont k) {
         if (i == params.size()) return k.run();
         return ev.unifyValue(params.get(i), vals[i], f, () -> unifyArgs(params, vals, i + 1, f, k));
+    }
+
+    /** {@code rego.parse_module(filename, source)}: the module as OPA's JSON AST; parse errors are builtin errors. */
+    private boolean parseModule(Value[] vals, Location loc, Evaluator.VCont k) {
+        for (int i = 0; i < 2; i++) {
+            if (!(vals[i] instanceof dev.airlock.policy.value.StringValue)) {
+                throw new EvalException(RegoError.EVAL_TYPE, "rego.parse_module: operand " + (i + 1)
+                        + " must be string but got " + vals[i].typeName(), loc);
+            }
+        }
+        String file = ((dev.airlock.policy.value.StringValue) vals[0]).value();
+        String src = ((dev.airlock.policy.value.StringValue) vals[1]).value();
+        var parsed = dev.airlock.policy.ast.Parser.parseModule(file, src);
+        if (!parsed.ok()) {
+            if (ev.ctx.strictBuiltinErrors()) {
+                StringBuilder sb = new StringBuilder("rego.parse_module: ");
+                List<RegoError> errs = parsed.errors();
+                sb.append(errs.size()).append(errs.size() == 1 ? " error occurred: " : " errors occurred: ");
+                for (RegoError e : errs) {
+                    sb.append(e.location().file()).append(':').append(e.location().row()).append(':')
+                            .append(e.location().col()).append(": ").append(e.code()).append(": ").append(e.message()).append('\n');
+                }
+                throw new EvalException(RegoError.EVAL_BUILTIN, sb.toString().strip(), loc);
+            }
+            return true;
+        }
+        return k.accept(AstJson.module(parsed.value()));
     }
 
     private static boolean member(Value x, Value coll) {

@@ -77,7 +77,21 @@ public final class Evaluator {
     final RefEval refs;
     final CallEval calls;
 
+    /** Values of data-only rule-tree nodes, shared by the evaluations of one engine (same rules, same data). */
+    final Map<Object, Value> shared;
+
     public Evaluator(CompiledPolicy policy, Value data, Value input, QueryContext ctx, Limits limits) {
+        this(policy, data, input, ctx, limits, new HashMap<>());
+    }
+
+    /**
+     * An evaluator that keeps the values of data-only nodes ({@link RuleNode#isDataOnly()}) in
+     * {@code shared}, a thread-safe map the caller reuses for every query against the same
+     * compiled rules and data.
+     */
+    public Evaluator(CompiledPolicy policy, Value data, Value input, QueryContext ctx, Limits limits,
+            Map<Object, Value> shared) {
+        this.shared = shared;
         this.policy = policy;
         this.data = data == null ? ObjectValue.EMPTY : data;
         this.ctx = ctx;
@@ -151,6 +165,14 @@ public final class Evaluator {
         }
     }
 
+    /** Checks the size budget of a collection evaluation is building. */
+    void grow(int size, Location loc) {
+        if (size > limits.maxCollectionSize()) {
+            throw new EvalException(RegoError.EVAL_LIMIT, "evaluation built a collection of more than "
+                    + limits.maxCollectionSize() + " elements", loc);
+        }
+    }
+
     boolean evalExpr(Expr e, Frame f, Cont k) {
         step(e.location());
         if (!e.withs().isEmpty()) return evalWith(e, f, k);
@@ -204,15 +226,7 @@ public final class Evaluator {
     }
 
     int arity(Term.Call c) {
-        String name = c.name();
-        Integer internal = Internals.ARITY.get(name);
-        if (internal != null) return internal;
-        if (name.startsWith("data.")) {
-            RuleNode n = node(c.op());
-            return n != null && n.isFunction() ? n.rules().getFirst().rule().head().args().size() : -1;
-        }
-        Builtin b = policy.builtins().get(name);
-        return b != null && b.signature().variadic() == null ? b.signature().args().size() : -1;
+        return policy.arity(c.name());
     }
 
     RuleNode node(Term.Ref op) {
@@ -341,6 +355,14 @@ public final class Evaluator {
     // ---- terms ----
 
     boolean evalTerm(Term t, Frame f, VCont k) {
+        // The hottest dispatch of the evaluator: the common kinds by plain type tests first.
+        if (t instanceof Term.Scalar s) return k.accept(s.value());
+        if (t instanceof Term.Ref r) return refs.evalRef(r, f, k);
+        if (t instanceof Term.Var v) {
+            Value b = f.get(v.name());
+            if (b != null) return k.accept(b);
+        }
+        if (t instanceof Term.Call c) return calls.evalCall(c, c.args(), f, k);
         switch (t) {
             case Term.Scalar s -> {
                 return k.accept(s.value());
@@ -384,6 +406,7 @@ public final class Evaluator {
                 List<Value> items = new ArrayList<>();
                 evalBody(c.body(), 0, f, () -> evalTerm(c.head(), f, v -> {
                     items.add(v);
+                    grow(items.size(), c.location());
                     return true;
                 }));
                 return k.accept(new ArrayValue(items));
@@ -392,6 +415,7 @@ public final class Evaluator {
                 TreeSet<Value> items = new TreeSet<>();
                 evalBody(c.body(), 0, f, () -> evalTerm(c.head(), f, v -> {
                     items.add(v);
+                    grow(items.size(), c.location());
                     return true;
                 }));
                 return k.accept(SetValue.wrap(items));
@@ -400,6 +424,7 @@ public final class Evaluator {
                 TreeMap<Value, Value> m = new TreeMap<>();
                 evalBody(c.body(), 0, f, () -> evalTerm(c.key(), f, key -> evalTerm(c.value(), f, val -> {
                     Value prev = m.put(key, val);
+                    grow(m.size(), c.location());
                     if (prev != null && !prev.equals(val)) {
                         throw new EvalException(RegoError.EVAL_CONFLICT, "object keys must be unique", c.location());
                     }
@@ -514,7 +539,8 @@ public final class Evaluator {
     }
 
     private static boolean isGlobal(Term.Var v) {
-        return v.name().equals("input") || v.name().equals("data");
+        String n = v.name(); // interned
+        return n == "input" || n == "data";
     }
 
     private boolean unifyPairs(List<Term> xs, List<Term> ys, boolean[] done, Frame f, Cont k) {

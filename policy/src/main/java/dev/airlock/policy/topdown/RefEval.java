@@ -33,36 +33,53 @@ final class RefEval {
     boolean evalRef(Term.Ref r, Frame f, Evaluator.VCont k) {
         Term head = r.head();
         if (head instanceof Term.Var v) {
-            switch (v.name()) {
-                case "data" -> {
-                    return walkData(ev.policy.root(), ev.data, r, 1, f, k);
-                }
-                case "input" -> {
-                    Value in = ev.state.input;
-                    return in == null || walkValue(in, r, 1, f, k);
-                }
-                default -> {
-                    Value b = f.get(v.name());
-                    if (b == null) {
-                        throw new EvalException(RegoError.UNSAFE_VAR, "var " + v.name() + " is unsafe", v.location());
-                    }
-                    return walkValue(b, r, 1, f, k);
-                }
+            String name = v.name(); // interned
+            if (name == "data") return walkData(ev.policy.root(), ev.data, r, 1, f, k);
+            if (name == "input") {
+                Value in = ev.state.input;
+                return in == null || walkValue(in, r, 1, f, k);
             }
+            Value b = f.get(name);
+            if (b == null) throw new EvalException(RegoError.UNSAFE_VAR, "var " + name + " is unsafe", v.location());
+            return walkValue(b, r, 1, f, k);
         }
         return ev.evalTerm(head, f, hv -> walkValue(hv, r, 1, f, k));
     }
 
     boolean walkValue(Value v, Term.Ref ref, int i, Frame f, Evaluator.VCont k) {
+        return walkValue(v, ref, i, f, k, false);
+    }
+
+    /**
+     * Walks the rest of a reference through a value. In base documents ({@code data} from the
+     * store) an integer key also finds the object key spelled as that integer, as OPA's storage
+     * paths do ({@code data.x[2]} reads {@code {"2": ...}}).
+     */
+    boolean walkValue(Value v, Term.Ref ref, int i, Frame f, Evaluator.VCont k, boolean base) {
         if (i == ref.path().size()) return k.accept(v);
         Term idx = ref.path().get(i);
+        if (idx instanceof Term.Scalar sc) {
+            // The common case (x.name, x["k"], x[0]): no iteration, no continuation object.
+            Value child = base ? baseLookup(v, sc.value()) : ValueOps.lookup(v, sc.value());
+            return child == null || walkValue(child, ref, i + 1, f, k, base);
+        }
         if (ev.isPattern(idx, f)) {
-            return Evaluator.iterate(v, (key, child) -> ev.unifyValue(idx, key, f, () -> walkValue(child, ref, i + 1, f, k)));
+            return Evaluator.iterate(v, (key, child) -> ev.unifyValue(idx, key, f,
+                    () -> walkValue(child, ref, i + 1, f, k, base)));
         }
         return ev.evalTerm(idx, f, key -> {
-            Value child = ValueOps.lookup(v, key);
-            return child == null || walkValue(child, ref, i + 1, f, k);
+            Value child = base ? baseLookup(v, key) : ValueOps.lookup(v, key);
+            return child == null || walkValue(child, ref, i + 1, f, k, base);
         });
+    }
+
+    static Value baseLookup(Value v, Value key) {
+        Value child = ValueOps.lookup(v, key);
+        if (child == null && v instanceof ObjectValue o && key instanceof dev.airlock.policy.value.NumberValue n
+                && n.toLongExact() != null) {
+            child = o.get(StringValue.of(Long.toString(n.toLongExact())));
+        }
+        return child;
     }
 
     // ---- data ----
@@ -145,11 +162,11 @@ final class RefEval {
 
     private boolean stepInto(RuleNode node, Value base, Value key, Term.Ref ref, int i, Frame f, Evaluator.VCont k) {
         RuleNode child = key instanceof StringValue s ? node.child(s.value()) : null;
-        Value childBase = base == null ? null : ValueOps.lookup(base, key);
+        Value childBase = base == null ? null : baseLookup(base, key);
         if (child != null && child.hasRulesBelow()) return walkData(child, childBase, ref, i + 1, f, k);
         Value v = childBase;
         if (hasOverrides() && key instanceof StringValue s) v = applyOverrides(v, plus(node.path(), s.value()));
-        return v == null || walkValue(v, ref, i + 1, f, k);
+        return v == null || walkValue(v, ref, i + 1, f, k, child == null);
     }
 
     /** The full value of a node: its rules, its base document and its children, merged. Null if undefined. */
@@ -157,6 +174,14 @@ final class RefEval {
         Evaluator.State st = ev.state;
         Value cached = st.cache.get(node);
         if (cached != null) return cached == Evaluator.UNDEFINED_MARK ? null : cached;
+        boolean share = node.isDataOnly() && st.dataOverrides.isEmpty() && st.funcOverrides.isEmpty();
+        if (share) {
+            cached = ev.shared.get(node);
+            if (cached != null) {
+                st.cache.put(node, cached);
+                return cached == Evaluator.UNDEFINED_MARK ? null : cached;
+            }
+        }
         if (!st.inProgress.add(node)) {
             throw new EvalException(RegoError.RECURSION, "rule " + node.name() + " is recursive",
                     node.hasRules() ? node.rules().getFirst().rule().location() : Location.NONE);
@@ -168,11 +193,39 @@ final class RefEval {
             st.inProgress.remove(node);
         }
         st.cache.put(node, result == null ? Evaluator.UNDEFINED_MARK : result);
+        if (share) ev.shared.put(node, result == null ? Evaluator.UNDEFINED_MARK : result);
         return result;
     }
 
     private Value computeNode(RuleNode node, Value base) {
-        Value result = node.hasRules() && !node.isFunction() ? ruleValue(node) : null;
+        ObjectBuilder builder = null;
+        Value result = null;
+        if (node.hasRules() && !node.isFunction()) {
+            if (node.rules().getFirst().kind() == CompiledRule.Kind.OBJECT) {
+                builder = objectRules(node);
+            } else {
+                result = ruleValue(node);
+            }
+        }
+        boolean childRulesBelow = false;
+        for (RuleNode c : node.children().values()) childRulesBelow |= c.hasRulesBelow();
+        if (builder != null && childRulesBelow) {
+            // Rules below an object rule's node extend its object, but never a value a rule produced.
+            for (Map.Entry<String, RuleNode> c : node.children().entrySet()) {
+                if (!c.getValue().hasRulesBelow()) continue;
+                Value cv = nodeValue(c.getValue(), null);
+                if (cv != null) builder.mergeAt(StringValue.of(c.getKey()), cv, node.rules().getFirst().rule().location());
+            }
+            result = builder.build();
+            Value merged = base == null ? result : ValueOps.merge(base, result);
+            if (merged == null) {
+                throw new EvalException(RegoError.EVAL_CONFLICT, "rule " + node.name() + " conflicts with the base document",
+                        node.rules().getFirst().rule().location());
+            }
+            if (hasOverrides()) merged = applyOverrides(merged, node.path());
+            return merged;
+        }
+        if (builder != null) result = builder.build();
         if (base != null) {
             Value merged = result == null ? base : ValueOps.merge(base, result);
             if (merged == null) {
@@ -208,6 +261,7 @@ final class RefEval {
             }
             result = ObjectValue.wrap(m);
         }
+        if (result == null && node.isPackage()) result = ObjectValue.EMPTY;
         if (hasOverrides() && result != null) result = applyOverrides(result, node.path());
         else if (hasOverrides()) result = applyOverridesBelowOnly(node.path());
         return result;
@@ -223,6 +277,17 @@ final class RefEval {
 
     // ---- rules ----
 
+    private ObjectBuilder objectRules(RuleNode node) {
+        enter(node);
+        CompiledRule saved = ev.currentRule;
+        try {
+            return object(node);
+        } finally {
+            ev.currentRule = saved;
+            ev.depth--;
+        }
+    }
+
     private Value ruleValue(RuleNode node) {
         enter(node);
         CompiledRule saved = ev.currentRule;
@@ -230,7 +295,7 @@ final class RefEval {
             return switch (node.rules().getFirst().kind()) {
                 case COMPLETE -> complete(node);
                 case MULTI_VALUE -> multiValue(node);
-                case OBJECT -> object(node);
+                case OBJECT -> object(node).build();
                 case FUNCTION -> null;
             };
         } finally {
@@ -299,13 +364,14 @@ final class RefEval {
             Frame nf = new Frame();
             ev.evalBody(r.body(), 0, nf, () -> ev.evalTerm(r.head().key(), nf, v -> {
                 out.add(v);
+                ev.grow(out.size(), r.location());
                 return true;
             }));
         }
         return SetValue.wrap(out);
     }
 
-    private Value object(RuleNode node) {
+    private ObjectBuilder object(RuleNode node) {
         ObjectBuilder root = new ObjectBuilder();
         for (CompiledRule cr : node.rules()) {
             ev.currentRule = cr;
@@ -318,15 +384,18 @@ final class RefEval {
             ev.evalBody(r.body(), 0, nf, () -> ev.evalAll(suffix, 0, keys, nf,
                     () -> ev.evalTerm(leafTerm, nf, leaf -> {
                         root.insert(keys, leaf, multi, r.location());
+                        ev.grow(++root.inserted, r.location());
                         return true;
                     })));
         }
-        return root.build();
+        return root;
     }
 
     /** Accumulates the object of an object rule, detecting conflicting keys. */
     private static final class ObjectBuilder {
         private final TreeMap<Value, Object> map = new TreeMap<>();
+        /** Leaves inserted so far (for the collection budget). */
+        int inserted;
 
         @SuppressWarnings("unchecked")
         void insert(Value[] keys, Value leaf, boolean multi, Location loc) {
@@ -360,6 +429,32 @@ final class RefEval {
             if (cur == null) {
                 m.put(last, leaf);
             } else if (!(cur instanceof Value v) || !v.equals(leaf)) {
+                throw new EvalException(RegoError.EVAL_CONFLICT, "object keys must be unique", loc);
+            }
+        }
+
+        /**
+         * Merges the value of the rules below this node at {@code key}: objects merge into the
+         * nested objects rule references created; sets merge with multi-value leaves; any other
+         * overlap with a value a rule produced is a conflict.
+         */
+        @SuppressWarnings("unchecked")
+        void mergeAt(Value key, Value v, Location loc) {
+            mergeInto(map, key, v, loc);
+        }
+
+        @SuppressWarnings("unchecked")
+        private static void mergeInto(TreeMap<Value, Object> m, Value key, Value v, Location loc) {
+            Object cur = m.get(key);
+            if (cur == null) {
+                m.put(key, v);
+            } else if (cur instanceof TreeMap<?, ?> t && v instanceof ObjectValue o) {
+                for (Map.Entry<Value, Value> e : o.entries().entrySet()) {
+                    mergeInto((TreeMap<Value, Object>) t, e.getKey(), e.getValue(), loc);
+                }
+            } else if (cur instanceof TreeSet<?> set && v instanceof SetValue sv) {
+                ((TreeSet<Value>) set).addAll(sv.elements());
+            } else if (!(cur instanceof Value same && same.equals(v))) {
                 throw new EvalException(RegoError.EVAL_CONFLICT, "object keys must be unique", loc);
             }
         }

@@ -17,6 +17,7 @@ final class ValueOps {
 
     /** {@code v[key]}: object entry, array element, or the set element itself; null when absent. */
     static Value lookup(Value v, Value key) {
+        if (v instanceof ObjectValue o) return o.get(key);
         switch (v) {
             case ObjectValue o -> {
                 return o.get(key);
@@ -51,7 +52,7 @@ final class ValueOps {
         return v instanceof StringValue s ? s.value() : Values.toRegoText(v);
     }
 
-    /** Deep merge of two documents (base and virtual); null when they conflict. */
+    /** Deep merge of two documents (base and virtual); where they disagree on a non-object value, {@code a} wins. */
     static Value merge(Value a, Value b) {
         if (a == null) return b;
         if (b == null) return a;
@@ -65,6 +66,7 @@ final class ValueOps {
             }
             return ObjectValue.wrap(m);
         }
-        return a.equals(b) ? a : null;
+        // Not both objects: nothing to merge, the first (the base document) wins, as in OPA.
+        return a;
     }
 }

@@ -92,7 +92,9 @@ public record NumberValue(BigDecimal value) implements Value {
 
     @Override
     public int hashCode() {
-        return value.signum() == 0 ? 0 : value.stripTrailingZeros().hashCode();
+        // Numerically equal numbers (1, 1.0) have the same double, so this agrees with equals
+        // without the allocation of stripTrailingZeros.
+        return Double.hashCode(value.doubleValue() + 0.0);
     }
 
     /** Canonical text: integers without exponent or fraction, others in plain notation when short. */

@@ -14,6 +14,15 @@ public final class ObjectValue implements Value {
 
     private final NavigableMap<Value, Value> entries;
     private int hash;
+    /**
+     * Hashed copy of the entries for lookups in larger objects, built on first use. Values are
+     * shared between threads (data, data-only rule values): the copy is an immutable map
+     * published through a volatile field, so a racing thread sees it complete or builds its own.
+     */
+    private volatile Map<Value, Value> index;
+
+    /** Objects with more entries than this are looked up through a hash index. */
+    private static final int INDEX_FROM = 8;
 
     private ObjectValue(NavigableMap<Value, Value> sorted) {
         this.entries = Collections.unmodifiableNavigableMap(sorted);
@@ -41,11 +50,17 @@ public final class ObjectValue implements Value {
 
     /** The value under key, or null when absent. */
     public Value get(Value key) {
-        return entries.get(key);
+        if (entries.size() <= INDEX_FROM) return entries.get(key);
+        Map<Value, Value> idx = index;
+        if (idx == null) {
+            idx = Map.copyOf(entries);
+            index = idx;
+        }
+        return idx.get(key);
     }
 
     public Value get(String key) {
-        return entries.get(StringValue.of(key));
+        return get(StringValue.of(key));
     }
 
     public int size() {

@@ -22,6 +22,13 @@ public record StringValue(String value) implements Value {
         return "string";
     }
 
+    /** Strings are the usual object keys: compare them without the generic kind dispatch. */
+    @Override
+    public int compareTo(Value other) {
+        if (other instanceof StringValue s) return value == s.value ? 0 : Values.compareCodePoints(value, s.value);
+        return Value.super.compareTo(other);
+    }
+
     @Override
     public String toString() {
         return Json.quote(value);

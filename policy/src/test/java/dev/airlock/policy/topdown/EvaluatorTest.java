@@ -187,6 +187,20 @@ class EvaluatorTest {
 
     @Test
     @Timeout(20)
+    void collectionBudgetStopsRunawayComprehensionsBeforeMemoryRunsOut() {
+        EmbeddedEngine big = EmbeddedEngine.build(Map.of("p.rego", """
+                package p
+
+                x := {[a, b] | some a in numbers.range(1, 1000); some b in numbers.range(1, 1000)}
+                """), null, false, BuiltinRegistry.standard(),
+                EvalOptions.DEFAULT.withLimits(new Limits(50_000_000, Duration.ofSeconds(10), 100, 10_000)));
+        RegoException ex = assertThrows(RegoException.class, () -> big.evaluate("p/x", null));
+        assertEquals(RegoError.EVAL_LIMIT, ex.code());
+        assertTrue(ex.getMessage().contains("more than 10000 elements"), ex.getMessage());
+    }
+
+    @Test
+    @Timeout(20)
     void deepRecursionThroughFunctionsIsALimitErrorNotACrash() {
         // Recursion is rejected at compile time, so nest calls through 300 distinct functions.
         StringBuilder rego = new StringBuilder("package p\n\nf0(v) := v\n");
