@@ -3,7 +3,13 @@
 # through Squid with ssl-bump, measured in the same run with the same load generator.
 #
 #   test/bench/proxy/run.sh [--conns N] [--rounds R] [--warmup S] [--duration S]
-#                           [--lat-duration S] [--only direct,squid,airlock] [--jfr] [--keep] [--hold]
+#                           [--lat-duration S] [--prewarm S] [--only direct,squid,airlock]
+#                           [--baseline DIR] [--jfr] [--keep] [--hold]
+#
+# Targets (--only): direct, squid, airlock; also airlock-tmpfs (the same airlock with its audit
+# log on /dev/shm, where fdatasync costs nothing: shows what durability costs) and airlock-base
+# (airlock run from DIR/airlock-cli.jar and DIR/lib, e.g. a copy of cli/target taken before a
+# change, to measure the change against it in the same run; --baseline DIR adds it).
 #
 # Everything listens on 127.0.0.1 only. Upstream: nginx (TLS 1.3, keep-alive, a static 30-byte
 # body) with a certificate from a throwaway CA. Each target gets, per round, a latency pass
@@ -21,9 +27,11 @@ rounds=3
 warmup=5
 duration=15
 lat_duration=10
+prewarm=30 # seconds of load on each target before the first round: the JIT needs about a minute of CPU on a busy box
 only="direct,squid,airlock"
 jfr=0
 keep=0
+baseline=""
 hold=0 # set up, print how to drive the targets, and wait (for profiling by hand)
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,11 +40,13 @@ while [ $# -gt 0 ]; do
     --warmup) warmup=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --lat-duration) lat_duration=$2; shift 2 ;;
+    --prewarm) prewarm=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --baseline) baseline=$(cd "$2" && pwd); only="$only,airlock-base"; shift 2 ;;
     --jfr) jfr=1; shift ;;
     --keep) keep=1; shift ;;
     --hold) hold=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -64,27 +74,37 @@ java="$JAVA_HOME/bin/java"
 tmp=$(mktemp -d /tmp/airlock-bench-proxy.XXXXXX)
 chmod 755 "$tmp" # squid's workers run as 'proxy' and must reach their directory
 pids=()
+declare -A pg=() # server name -> its process group
+shm=""
 cleanup() {
   local rc=$?
   for p in "${pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true; done
-  sleep 0.5
+  for _ in $(seq 1 50); do # up to 5 s for a clean shutdown (airlock closes its audit log, squid its helpers)
+    local alive=0
+    for p in "${pids[@]}"; do pgrep -g "$p" >/dev/null && alive=1; done
+    [ $alive = 0 ] && break
+    sleep 0.1
+  done
   for p in "${pids[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
+  [ -n "$shm" ] && rm -rf "$shm"
   if [ $keep = 1 ] || [ $rc -ne 0 ]; then echo "run.sh: files kept in $tmp" >&2; else rm -rf "$tmp"; fi
   exit $rc
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local p
+chosen_ports=" "
+free_port() { # sets $port to a TCP port nothing listens on, different from earlier picks
   while :; do
-    p=$((20000 + RANDOM % 30000))
-    ss -Htln "sport = :$p" | grep -q . || { echo $p; return; }
+    port=$((20000 + RANDOM % 30000))
+    [[ $chosen_ports == *" $port "* ]] && continue
+    ss -Htln "sport = :$port" | grep -q . || { chosen_ports+="$port "; return; }
   done
 }
-wait_port() { # wait_port PORT NAME LOG
+wait_port() { # wait_port PORT NAME LOG PID
   for _ in $(seq 1 600); do
     (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0
+    kill -0 "$4" 2>/dev/null || break
     sleep 0.1
   done
   echo "run.sh: $2 did not start listening on 127.0.0.1:$1; its log:" >&2
@@ -96,9 +116,13 @@ start() { # start NAME LOG CMD...
   local name=$1 log=$2; shift 2
   setsid "$@" >"$log" 2>&1 </dev/null &
   pids+=($!)
+  pg[$name]=$!
 }
 
-up_port=$(free_port); squid_port=$(free_port); airlock_port=$(free_port)
+declare -A proxy_port=()
+free_port; up_port=$port
+for t in squid airlock airlock-tmpfs airlock-base; do free_port; proxy_port[$t]=$port; done
+squid_port=${proxy_port[squid]}
 host=bench.test
 
 # ---- certificates: the upstream's CA and leaf, Squid's CA ----------------------------------
@@ -220,22 +244,28 @@ EOF
 # Builds airlock on first use; prints BENCH_TOKEN=placeholder.
 placeholder=$("$root/bin/airlock" secrets placeholders --secrets "$al/secrets.yaml" --state-dir "$al/state" | sed -n 's/^BENCH_TOKEN=//p')
 [ -n "$placeholder" ] || { echo "run.sh: no placeholder from 'airlock secrets placeholders'" >&2; exit 1; }
-if want airlock; then
+# The airlock variants share the CA and the state directory (so the same placeholder), each
+# has its own audit log. They start one after the other: the first creates the CA.
+audit_file() { case $1 in airlock-tmpfs) echo "$shm/audit.jsonl" ;; *) echo "$al/$1-audit.jsonl" ;; esac; }
+for t in airlock airlock-tmpfs airlock-base; do
+  want $t || continue
+  [ $t = airlock-tmpfs ] && shm=$(mktemp -d /dev/shm/airlock-bench.XXXXXX)
+  cmd=("$root/bin/airlock")
+  [ $t = airlock-base ] && cmd=("$java" --enable-native-access=ALL-UNNAMED -cp "$baseline/airlock-cli.jar:$baseline/lib/*" dev.airlock.cli.Main)
   jopts=""
-  [ $jfr = 1 ] && jopts="-XX:StartFlightRecording=filename=$al/airlock.jfr,settings=profile,dumponexit=true"
-  start airlock "$al/airlock.log" env BENCH_TOKEN="$secret_value" JAVA_TOOL_OPTIONS="$jopts" \
-    "$root/bin/airlock" serve --listen 127.0.0.1:$airlock_port --data "$al/data.json" --secrets "$al/secrets.yaml" \
-    --upstream-ca "$tmp/pki/upstream-ca.pem" --resolve $host=127.0.0.1 --audit "$al/audit.jsonl" \
+  [ $jfr = 1 ] && jopts="-XX:StartFlightRecording=filename=$al/$t.jfr,settings=profile,dumponexit=true"
+  start $t "$al/$t.log" env BENCH_TOKEN="$secret_value" JAVA_TOOL_OPTIONS="$jopts" \
+    "${cmd[@]}" serve --listen 127.0.0.1:${proxy_port[$t]} --data "$al/data.json" --secrets "$al/secrets.yaml" \
+    --upstream-ca "$tmp/pki/upstream-ca.pem" --resolve $host=127.0.0.1 --audit "$(audit_file $t)" \
     --ca-dir "$al/ca" --state-dir "$al/state"
-fi
-
-wait_port $up_port nginx "$tmp/nginx/stdout.log"
-want squid && wait_port $squid_port squid "$tmp/squid/cache.log"
-want airlock && wait_port $airlock_port airlock "$al/airlock.log"
+  wait_port ${proxy_port[$t]} $t "$al/$t.log" "${pg[$t]}"
+done
+wait_port $up_port nginx "$tmp/nginx/stdout.log" "${pg[nginx]}"
+want squid && wait_port $squid_port squid "$tmp/squid/cache.log" "${pg[squid]}"
 
 # Trust for the load generator: all three CAs (each target is verified by name as well).
 cat "$tmp/pki/upstream-ca.pem" "$tmp/pki/squid-ca.pem" >"$tmp/trust.pem"
-want airlock && cat "$al/ca/ca.pem" >>"$tmp/trust.pem"
+[ -f "$al/ca/ca.pem" ] && cat "$al/ca/ca.pem" >>"$tmp/trust.pem"
 
 # Smoke test each path with curl before measuring.
 smoke() { # smoke NAME CURL-ARGS...
@@ -249,7 +279,7 @@ smoke() { # smoke NAME CURL-ARGS...
 }
 want direct && smoke direct --resolve "$host:$up_port:127.0.0.1"
 want squid && smoke squid --proxy "http://127.0.0.1:$squid_port"
-want airlock && smoke airlock --proxy "http://127.0.0.1:$airlock_port"
+for t in airlock airlock-tmpfs airlock-base; do want $t && smoke $t --proxy "http://127.0.0.1:${proxy_port[$t]}"; done
 
 # ---- load generator -------------------------------------------------------------------------
 mkdir -p "$tmp/loadgen"
@@ -258,16 +288,15 @@ loadgen() { # loadgen NAME CONNS WARMUP DURATION
   local name=$1 c=$2 w=$3 d=$4 args=()
   case $name in
     direct) args=(--connect-to 127.0.0.1) ;;
-    squid) args=(--proxy 127.0.0.1:$squid_port) ;;
-    airlock) args=(--proxy 127.0.0.1:$airlock_port) ;;
+    *) args=(--proxy 127.0.0.1:${proxy_port[$name]}) ;;
   esac
   "$java" -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$tmp/loadgen" LoadGen --label "$name" --target "$host:$up_port" \
     --trust "$tmp/trust.pem" --header "Authorization: Bearer $placeholder" --conns "$c" --warmup "$w" --duration "$d" "${args[@]}"
 }
 
 if [ $hold = 1 ]; then
-  echo "run.sh: holding; servers: nginx 127.0.0.1:$up_port, squid 127.0.0.1:$squid_port, airlock 127.0.0.1:$airlock_port (pids ${pids[*]})"
-  echo "  load: $java -cp $tmp/loadgen LoadGen --target $host:$up_port --trust $tmp/trust.pem --header 'Authorization: Bearer $placeholder' --proxy 127.0.0.1:$airlock_port --conns 1 --warmup 5 --duration 10"
+  for t in "${!pg[@]}"; do echo "run.sh: holding; $t: process group ${pg[$t]}, port ${proxy_port[$t]:-$up_port}"; done
+  echo "  load: $java -cp $tmp/loadgen LoadGen --target $host:$up_port --trust $tmp/trust.pem --header 'Authorization: Bearer $placeholder' --proxy 127.0.0.1:${proxy_port[airlock]} --conns 1 --warmup 5 --duration 10"
   echo "  files: $tmp; stop with Ctrl-C or kill $$"
   while :; do sleep 1; done
 fi
@@ -283,30 +312,27 @@ cpu_ms() { # cpu_ms PGID
   done
   echo $((sum * 1000 / $(getconf CLK_TCK)))
 }
-declare -A pgid=([nginx]=${pids[0]})
-i=1
-want squid && { pgid[squid]=${pids[$i]}; i=$((i + 1)); }
-want airlock && pgid[airlock]=${pids[$i]}
 # One pass: the load generator's line, plus the CPU the proxy and nginx used per request
 # (warm-up included: requests of both phases are counted). On a shared machine this is the
 # figure that other tenants' load disturbs least.
 pass() { # pass NAME CONNS WARMUP DURATION
   local name=$1 pc0=0 pc1=0 nc0 nc1 line n
-  nc0=$(cpu_ms "${pgid[nginx]}")
-  [ "$name" != direct ] && pc0=$(cpu_ms "${pgid[$name]}")
+  nc0=$(cpu_ms "${pg[nginx]}")
+  [ "$name" != direct ] && pc0=$(cpu_ms "${pg[$name]}")
   line=$(loadgen "$@")
-  nc1=$(cpu_ms "${pgid[nginx]}")
-  [ "$name" != direct ] && pc1=$(cpu_ms "${pgid[$name]}")
+  nc1=$(cpu_ms "${pg[nginx]}")
+  [ "$name" != direct ] && pc1=$(cpu_ms "${pg[$name]}")
   n=$(echo "$line" | tr ' ' '\n' | sed -n 's/^\(warmup_requests\|requests\)=//p' | awk '{s+=$1} END {print s+0}')
   echo "$line proxy_cpu_us_per_req=$(awk "BEGIN {printf \"%.1f\", $n ? ($pc1-$pc0)*1000/$n : 0}") nginx_cpu_us_per_req=$(awk "BEGIN {printf \"%.1f\", $n ? ($nc1-$nc0)*1000/$n : 0}")"
 }
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 targets=()
-for t in direct squid airlock; do want $t && targets+=($t); done
+for t in direct squid airlock airlock-tmpfs airlock-base; do want $t && targets+=($t); done
 results=$tmp/results.txt
 : >"$results"
 echo "run.sh: warming up ${targets[*]} (JIT, leaf-certificate caches, upstream connections)..." >&2
-for t in "${targets[@]}"; do loadgen $t "$conns" 10 2 >/dev/null; done
+for t in "${targets[@]}"; do loadgen $t "$conns" "$prewarm" 2 >/dev/null; done
 for r in $(seq 1 "$rounds"); do
   for t in "${targets[@]}"; do
     line=$(pass $t 1 "$warmup" "$lat_duration")
@@ -347,16 +373,29 @@ if want airlock; then
   a_cpu=$(median throughput airlock proxy_cpu_us_per_req)
   echo "airlock CPU per request: $a_cpu µs$(want squid && echo " (squid: $(median throughput squid proxy_cpu_us_per_req) µs)");" \
     "with both cores to itself that is at most $(calc %.0f "2e6/$a_cpu") req/s (an estimate: CPU-bound, no load generator or upstream on the box)"
-  sleep 1.5 # the audit writer has acknowledged everything already; let the file settle for counting
-  requests_sent=$(grep " label=airlock " "$results" | tr ' ' '\n' | sed -n 's/^\(warmup_requests\|requests\)=//p' | awk '{s+=$1} END {print s+0}')
-  echo "airlock audit log: $(wc -l <"$al/audit.jsonl") lines: $(grep -c '"phase":"request"' "$al/audit.jsonl") request decisions" \
-    "($(grep '"phase":"request"' "$al/audit.jsonl" | grep -c '"secrets_injected":\["BENCH_TOKEN"\]') with BENCH_TOKEN injected)," \
-    "$(grep -c '"phase":"connect"' "$al/audit.jsonl") connect decisions; the load generator counted $requests_sent requests" \
-    "(plus those in flight at the end of each pass and the smoke test)"
-  if "$root/bin/airlock" audit verify "$al/audit.jsonl" >"$tmp/verify.txt" 2>&1; then
-    echo "airlock audit verify: $(tail -1 "$tmp/verify.txt")"
-  else
-    echo "airlock audit verify FAILED: $(tail -3 "$tmp/verify.txt")"
+  for t in airlock airlock-tmpfs airlock-base; do
+    want $t || continue
+    f=$(audit_file $t)
+    sent=$(grep " label=$t " "$results" | tr ' ' '\n' | sed -n 's/^\(warmup_requests\|requests\)=//p' | awk '{s+=$1} END {print s+0}')
+    echo "$t audit log: $(wc -l <"$f") lines: $(grep -c '"phase":"request"' "$f") request decisions" \
+      "($(grep '"phase":"request"' "$f" | grep -c '"secrets_injected":\["BENCH_TOKEN"\]') with BENCH_TOKEN injected)," \
+      "$(grep -c '"phase":"connect"' "$f") connect decisions; the load generator counted $sent requests" \
+      "(plus the prewarm, the smoke test and those in flight when a pass ended)"
+    if "$root/bin/airlock" audit verify "$f" >"$tmp/verify.txt" 2>&1; then
+      echo "$t audit verify: $(tail -1 "$tmp/verify.txt")"
+    else
+      echo "$t audit verify FAILED: $(tail -3 "$tmp/verify.txt")"
+    fi
+  done
+  if want airlock-tmpfs; then
+    echo "durability (airlock vs airlock-tmpfs, whose fdatasync is free):" \
+      "throughput $(calc %.2f "$a_rps/$(median throughput airlock-tmpfs rps)")x," \
+      "p50 (1 conn) $(calc %.3f "$a_p50") vs $(median latency airlock-tmpfs p50_ms) ms"
+  fi
+  if want airlock-base; then
+    echo "this checkout vs baseline $baseline: throughput $(calc %.2f "$a_rps/$(median throughput airlock-base rps)")x," \
+      "CPU/request $a_cpu vs $(median throughput airlock-base proxy_cpu_us_per_req) µs," \
+      "p50 (1 conn) $(calc %.3f "$a_p50") vs $(median latency airlock-base p50_ms) ms"
   fi
   kill -USR1 "$(cat "$tmp/nginx/nginx.pid")" 2>/dev/null || true # reopening its logs flushes the buffer
   sleep 1.2
@@ -366,5 +405,6 @@ if want airlock; then
   echo "verdict: p50 overhead under 1 ms with warm caches: $([ "$p50ok" = 1 ] && echo MET || echo MISSED);" \
     "at least 20,000 req/s on $(nproc) cores over kept-alive connections: $([ "$rpsok" = 1 ] && echo MET || echo MISSED) ($(calc %.0f "$a_rps") req/s)"
 fi
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB;" \
+  "load average $load_before before the run, $(cut -d' ' -f1-3 /proc/loadavg) after (includes this benchmark)"
 echo "versions: $(/usr/sbin/squid -v | head -1), nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), $("$java" -version 2>&1 | sed -n 2p)"
