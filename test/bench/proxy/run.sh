@@ -42,7 +42,7 @@ while [ $# -gt 0 ]; do
     --lat-duration) lat_duration=$2; shift 2 ;;
     --prewarm) prewarm=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
-    --baseline) baseline=$(cd "$2" && pwd); only="$only,airlock-base"; shift 2 ;;
+    --baseline) baseline=$(cd "$2" && pwd); shift 2 ;;
     --jfr) jfr=1; shift ;;
     --keep) keep=1; shift ;;
     --hold) hold=1; shift ;;
@@ -50,6 +50,7 @@ while [ $# -gt 0 ]; do
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+[ -n "$baseline" ] && only="$only,airlock-base"
 want() { [[ ",$only," == *",$1,"* ]]; }
 
 # ---- prerequisites -------------------------------------------------------------------------
