@@ -471,16 +471,22 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                     closeClient();
                     return;
                 }
-                relayToClient(e, o);
-                while (!heldResponse.isEmpty() && state != State.CLOSED) relayToClient(e, heldResponse.poll());
+                // What arrived while the record was being forced goes out in one flush: a small
+                // response (head and body) then costs one TLS record and one write, not two.
+                relayToClient(e, o, !heldResponse.isEmpty());
+                while (!heldResponse.isEmpty() && state != State.CLOSED) {
+                    HttpObject next = heldResponse.poll();
+                    relayToClient(e, next, !heldResponse.isEmpty());
+                }
                 if (state != State.CLOSED && current == e) e.upstream.config().setAutoRead(ctx.channel().isWritable());
             }, ctx.executor());
             return;
         }
-        relayToClient(e, o);
+        relayToClient(e, o, false);
     }
 
-    private void relayToClient(Exchange e, HttpObject o) {
+    /** @param more further objects of this response follow at once, so a write that is not the last may wait for their flush */
+    private void relayToClient(Exchange e, HttpObject o, boolean more) {
         if (e.redactor != null) o = redact(e, o);
         if (o instanceof HttpContent c) e.bytesDown += c.content().readableBytes();
         boolean last = o instanceof LastHttpContent;
@@ -496,7 +502,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             if (!ctx.channel().isWritable()) {
                 ctx.flush();
                 e.upstream.config().setAutoRead(false);
-            } else {
+            } else if (!more) {
                 ctx.flush();
             }
         }
