@@ -41,7 +41,16 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("airlock serve: " + e.getMessage());
             return 1;
         }
-        ProxyServer proxy = g.listen(address);
+        ProxyServer proxy;
+        try {
+            proxy = g.listen(address);
+        } catch (Exception e) {
+            g.close();
+            spec.commandLine().getErr().println("airlock serve: cannot listen on " + listen + ": "
+                    + (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException
+                            ? "the address is in use or not available" : e.getMessage()));
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
