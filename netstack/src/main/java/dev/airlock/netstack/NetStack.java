@@ -95,6 +95,11 @@ public final class NetStack implements AutoCloseable {
         return udp;
     }
 
+    /** TCP on the gateway address: local services ({@link TcpLayer#bindLocal}); use on the stack thread, or via {@link #call}. */
+    public TcpLayer tcp() {
+        return tcp;
+    }
+
     /** The gateway's IPv6 link-local address (answered for NDP and echo; everything else is refused). */
     public byte[] ipv6LinkLocal() {
         return ipv6.linkLocalAddress();

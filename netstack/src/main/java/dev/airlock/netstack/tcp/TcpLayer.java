@@ -7,6 +7,7 @@ import dev.airlock.netstack.NetstackCounters;
 import dev.airlock.netstack.StackContext;
 import dev.airlock.netstack.flow.CloseReason;
 import dev.airlock.netstack.flow.FlowAcceptor;
+import dev.airlock.netstack.flow.FlowHandler;
 import dev.airlock.netstack.flow.FlowId;
 import dev.airlock.netstack.flow.FlowVerdict;
 import dev.airlock.netstack.flow.Transport;
@@ -24,12 +25,17 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * TCP demultiplexing and connection admission: finds the connection for a segment, starts a
  * decision for each new SYN (bounded by the SYN backlog and the table size), turns the
  * acceptor's verdict into a SYN-ACK, an RST or an ICMP error, and answers segments for no
  * connection with RSTs (RFC 9293 3.10.7.1).
+ *
+ * <p>Ports of the gateway address bound with {@link #bindLocal} are the stack's own services
+ * (DNS over TCP): the stack terminates those connections itself and never offers them to the
+ * {@link FlowAcceptor}, since nothing is dialed for them.
  */
 public final class TcpLayer implements Ipv4Transport {
     private final StackContext ctx;
@@ -39,6 +45,7 @@ public final class TcpLayer implements Ipv4Transport {
     private final FlowAcceptor acceptor;
     private final int mtu;
     private final Map<ConnectionKey, TcpConnection> table = new HashMap<>();
+    private final Map<Integer, Supplier<FlowHandler>> local = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final IsnGenerator isn = new IsnGenerator(random);
     /** Connections in DECIDING or SYN_RECEIVED: the SYN backlog. */
@@ -62,6 +69,14 @@ public final class TcpLayer implements Ipv4Transport {
 
     int mtu() {
         return mtu;
+    }
+
+    /**
+     * Makes {@code port} of the gateway address a local service: each connection to it gets a
+     * handler from {@code service} (null refuses it with an RST). Call on the stack thread.
+     */
+    public void bindLocal(int port, Supplier<FlowHandler> service) {
+        local.put(port, service);
     }
 
     /** Connections in the table, TIME_WAIT and pending decisions included. */
@@ -131,9 +146,15 @@ public final class TcpLayer implements Ipv4Transport {
         embryonic++;
         counters.inc(Counter.TCP_SYN_RECEIVED);
         conn.awaitDecision(ctx.nowMillis() + cfg.decisionTimeoutMillis());
+        Supplier<FlowHandler> service = key.remoteIp() == ctx.config().gatewayIp() ? local.get(key.remotePort()) : null;
         CompletionStage<FlowVerdict> stage;
         try {
-            stage = acceptor.onSyn(id);
+            if (service != null) {
+                FlowHandler h = service.get();
+                stage = CompletableFuture.completedFuture(h != null ? FlowVerdict.accept(h) : FlowVerdict.reset());
+            } else {
+                stage = acceptor.onSyn(id);
+            }
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
