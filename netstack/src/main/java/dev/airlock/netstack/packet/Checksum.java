@@ -95,6 +95,14 @@ public final class Checksum {
         return (int) (~sum & 0xffff);
     }
 
+    /**
+     * The value a checksum field holds while its completion is left to the receiver of the frame
+     * (virtio-net NEEDS_CSUM, Linux CHECKSUM_PARTIAL): the folded pseudo-header sum, not inverted.
+     */
+    public static int partial(long pseudoHeaderSum) {
+        return ~finish(pseudoHeaderSum) & 0xffff;
+    }
+
     /** IPv4 pseudo-header sum for TCP/UDP (RFC 793 / RFC 768). */
     public static long pseudoHeader4(int src, int dst, int protocol, int length) {
         return (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + protocol + length;

@@ -44,6 +44,7 @@ public final class TcpLayer implements Ipv4Transport {
     private final Ipv4Layer ip;
     private final FlowAcceptor acceptor;
     private final int mtu;
+    private final boolean partialChecksums;
     private final Map<ConnectionKey, TcpConnection> table = new HashMap<>();
     private final Map<Integer, Supplier<FlowHandler>> local = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
@@ -53,13 +54,15 @@ public final class TcpLayer implements Ipv4Transport {
     private double challengeTokens;
     private long challengeRefillAt;
 
-    public TcpLayer(StackContext ctx, Ipv4Layer ip, FlowAcceptor acceptor, int mtu) {
+    /** @param partialChecksums the link completes TCP checksums: segments carry only the pseudo-header sum */
+    public TcpLayer(StackContext ctx, Ipv4Layer ip, FlowAcceptor acceptor, int mtu, boolean partialChecksums) {
         this.ctx = ctx;
         this.counters = ctx.counters();
         this.cfg = ctx.config().tcp();
         this.ip = ip;
         this.acceptor = acceptor;
         this.mtu = mtu;
+        this.partialChecksums = partialChecksums;
         this.challengeTokens = cfg.challengeAcksPerSecond();
     }
 
@@ -69,6 +72,11 @@ public final class TcpLayer implements Ipv4Transport {
 
     int mtu() {
         return mtu;
+    }
+
+    /** The TCP checksum field for a segment at {@code at} of {@code length} bytes whose pseudo-header sums to {@code pseudo}. */
+    int checksum(long pseudo, ByteBuf b, int at, int length) {
+        return partialChecksums ? Checksum.partial(pseudo) : Checksum.finish(Checksum.add(pseudo, b, at, length));
     }
 
     /**
@@ -244,7 +252,7 @@ public final class TcpLayer implements Ipv4Transport {
         b.writeShort(key.remotePort()).writeShort(key.guestPort()).writeInt(seq).writeInt(ack)
                 .writeByte(5 << 4).writeByte(flags).writeShort(0).writeShort(0).writeShort(0);
         long sum = Checksum.pseudoHeader4(key.remoteIp(), key.guestIp(), Ipv4Packet.PROTO_TCP, TcpSegment.HEADER);
-        b.setShort(at + 16, Checksum.finish(Checksum.add(sum, b, at, TcpSegment.HEADER)));
+        b.setShort(at + 16, checksum(sum, b, at, TcpSegment.HEADER));
         ip.send(b, key.remoteIp(), key.guestIp(), Ipv4Packet.PROTO_TCP);
     }
 
