@@ -69,7 +69,12 @@ class FlowChannelKernelTest {
 
     private CompletionStage<FlowVerdict> decide(FlowId id) {
         Consumer<FlowChannel> pipeline = switch (id.destination().getPort()) {
-            case 7 -> ch -> ch.pipeline().addLast(new Echo());
+            case 7 -> ch -> {
+                // Half-closure on: the guest's FIN must not close the channel while echoed bytes are
+                // still parked in Netty's outbound buffer (a plain close fails them, as on NIO).
+                ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+                ch.pipeline().addLast(new Echo());
+            };
             case 8 -> ch -> {
                 ch.config().setAutoRead(false);
                 ch.pipeline().addLast(new Collector());
@@ -184,6 +189,14 @@ class FlowChannelKernelTest {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             if (ctx.channel().isWritable()) ctx.channel().config().setAutoRead(true);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == ChannelInputShutdownEvent.INSTANCE) {
+                // after every echoed byte has been handed to the flow: FIN
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ((FlowChannel) ctx.channel()).shutdownOutput());
+            }
         }
     }
 
