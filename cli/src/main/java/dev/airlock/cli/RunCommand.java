@@ -180,10 +180,10 @@ final class RunCommand implements Callable<Integer> {
         Thread hook = new Thread(teardown::run, "airlock-run-teardown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            NetnsSandbox box = NetnsSandbox.create(g.context().tls().ca().directory().certificateFile());
+            NetnsSandbox box = NetnsSandbox.create(g.context().tls().ca().directory().certificateFile(), SandboxNetwork.MTU);
             teardown.box = box;
             teardown.network = SandboxNetwork.start(g.context(), new Source(agent, box.name(), Map.of()), StackConfig.defaults(),
-                    new TapLink(box.tap(), 1500), g.group().next());
+                    new TapLink(box.tap(), SandboxNetwork.MTU), g.group().next());
             ProcessBuilder pb = new ProcessBuilder(box.commandLine(command, System.getenv())).inheritIO();
             pb.environment().putAll(environment(g, box));
             Process p = pb.start();

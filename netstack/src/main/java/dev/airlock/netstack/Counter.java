@@ -63,6 +63,11 @@ public enum Counter {
     DNS_NXDOMAIN("DNS answers sent with NXDOMAIN (denied or unknown names)"),
     DNS_NOTIMP("DNS answers sent with NOTIMP (opcode other than QUERY, class other than IN)"),
     DNS_SERVFAIL("DNS answers sent with SERVFAIL (the answer failed or timed out)"),
+    DNS_TRUNCATED("UDP DNS answers sent with TC set because the addresses did not fit 512 bytes (the client retries over TCP)"),
+    DNS_TCP_CONNECTIONS("DNS-over-TCP connections accepted on the gateway address"),
+    DNS_TCP_REFUSED("DNS-over-TCP connections refused (RST) because too many were open"),
+    DNS_TCP_BAD_LENGTH("DNS-over-TCP connections closed for a length prefix outside 12 bytes to the query size limit"),
+    DNS_TCP_IDLE_CLOSED("DNS-over-TCP connections closed after the idle timeout"),
     // ipv6
     IP6_MALFORMED("IPv6 packets too short or with a bad payload length"),
     IP6_REFUSED("IPv6 packets refused with ICMPv6 administratively-prohibited"),

@@ -58,7 +58,7 @@ public final class NetStack implements AutoCloseable {
         this.ipv4 = new Ipv4Layer(ctx, ethernet);
         this.ipv6 = new Ipv6Layer(ctx, ethernet);
         this.udp = new UdpLayer(ctx, ipv4);
-        this.tcp = new TcpLayer(ctx, ipv4, acceptor, link.mtu());
+        this.tcp = new TcpLayer(ctx, ipv4, acceptor, link.mtu(), link.completesTcpChecksums());
         ipv4.register(Ipv4Packet.PROTO_ICMP, new IcmpLayer(ctx, ipv4));
         ipv4.register(Ipv4Packet.PROTO_UDP, udp);
         ipv4.register(Ipv4Packet.PROTO_TCP, tcp);
@@ -93,6 +93,11 @@ public final class NetStack implements AutoCloseable {
     /** UDP bindings on the gateway address (use on the stack thread, or via {@link #call}). */
     public UdpLayer udp() {
         return udp;
+    }
+
+    /** TCP on the gateway address: local services ({@link TcpLayer#bindLocal}); use on the stack thread, or via {@link #call}. */
+    public TcpLayer tcp() {
+        return tcp;
     }
 
     /** The gateway's IPv6 link-local address (answered for NDP and echo; everything else is refused). */

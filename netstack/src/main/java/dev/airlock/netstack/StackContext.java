@@ -1,7 +1,7 @@
 package dev.airlock.netstack;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 
 /** What every layer of one stack shares: configuration, counters, the stack thread, a clock. */
@@ -35,9 +35,14 @@ public final class StackContext {
         return (System.nanoTime() - epochNanos) / 1_000_000;
     }
 
-    /** A buffer with {@code headroom} bytes reserved in front and room for {@code capacity} after. */
+    /**
+     * A buffer with {@code headroom} bytes reserved in front and room for {@code capacity} after.
+     * Pooled: a 64 KiB segment costs neither a freshly zeroed array nor garbage. (Heap, not
+     * direct: pooled direct buffers lost data in the kernel echo tests — not understood yet, see
+     * docs/benchmarks.md — and the TAP port copies every frame behind its header anyway.)
+     */
     public ByteBuf allocate(int headroom, int capacity) {
-        ByteBuf b = Unpooled.buffer(headroom + capacity);
+        ByteBuf b = PooledByteBufAllocator.DEFAULT.heapBuffer(headroom + capacity);
         b.writerIndex(headroom);
         b.readerIndex(headroom);
         return b;

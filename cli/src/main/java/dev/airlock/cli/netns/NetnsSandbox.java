@@ -118,8 +118,9 @@ public final class NetnsSandbox implements AutoCloseable {
      * Creates the namespace and its files.
      *
      * @param airlockCa airlock's CA certificate (PEM), appended to the system bundle
+     * @param mtu the MTU of the command's {@code eth0} (the stack's link MTU)
      */
-    public static NetnsSandbox create(Path airlockCa) throws IOException {
+    public static NetnsSandbox create(Path airlockCa, int mtu) throws IOException {
         byte[] r = new byte[3];
         new SecureRandom().nextBytes(r);
         String name = PREFIX + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(r);
@@ -142,7 +143,7 @@ public final class NetnsSandbox implements AutoCloseable {
             HostCommands.run("ip", "-n", name, "link", "set", tap.name(), "name", "eth0");
             HostCommands.run("ip", "-n", name, "link", "set", "lo", "up");
             HostCommands.run("ip", "netns", "exec", name, "sysctl", "-qw", "net.ipv6.conf.eth0.accept_dad=0");
-            HostCommands.run("ip", "-n", name, "link", "set", "eth0", "mtu", "1500", "up");
+            HostCommands.run("ip", "-n", name, "link", "set", "eth0", "mtu", Integer.toString(mtu), "up");
             HostCommands.run("ip", "-n", name, "addr", "add", GUEST + "/24", "dev", "eth0");
             HostCommands.run("ip", "-n", name, "route", "add", "default", "via", GATEWAY);
             return s;

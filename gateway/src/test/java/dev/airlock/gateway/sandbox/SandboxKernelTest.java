@@ -90,7 +90,8 @@ class SandboxKernelTest {
                   {"host": "api.test", "ports": [%1$d], "allow_cidrs": ["127.0.0.0/8"], "secrets": ["API_KEY"]},
                   {"host": "host.airlock.internal", "ports": [%1$d], "allow_cidrs": ["127.0.0.0/8"]},
                   {"host": "bulk.test", "ports": [%2$d], "tls": "passthrough", "allow_cidrs": ["127.0.0.0/8"]},
-                  {"host": "public.test"}
+                  {"host": "public.test"},
+                  {"host": "many.test"}
                 ]}}}
                 """.formatted(api.port(), bulkPort));
         gateway = Gateway.open(new Gateway.Options(ReloadingEngine.open(List.of(policy), List.of(dir.resolve("data.json")), false),
@@ -98,7 +99,8 @@ class SandboxKernelTest {
                 dir.resolve("airlock-ca"), List.of(api.caPem()), null,
                 Map.of("api.test", List.of(InetAddress.getLoopbackAddress()),
                         "bulk.test", List.of(InetAddress.getLoopbackAddress()),
-                        "public.test", List.of(InetAddress.getByName("192.0.2.80"))),
+                        "public.test", List.of(InetAddress.getByName("192.0.2.80")),
+                        "many.test", manyAddresses()),
                 GatewayLimits.DEFAULTS), new PrintStream(System.err));
         placeholder = gateway.context().secrets().current().placeholders().get("API_KEY");
         sandbox = SandboxNetwork.start(gateway.context(), new Source("sandbox-test", "netns-test", Map.of()),
@@ -196,6 +198,35 @@ class SandboxKernelTest {
         assertEquals(socketEaiNoname(), j.get("denied").asInt(), j.toString());
         assertTrue(j.get("loop").get(0).asText().startsWith("198.19.255."), "loopback answers become aliases: " + j);
         assertTrue(sandbox.stack().counters().get(Counter.DNS_NXDOMAIN) >= 2);
+    }
+
+    /** 40 documentation addresses: more A records than a 512-byte UDP answer holds. */
+    private static List<InetAddress> manyAddresses() throws Exception {
+        List<InetAddress> all = new java.util.ArrayList<>();
+        for (int i = 1; i <= 40; i++) all.add(InetAddress.getByName("192.0.2." + (100 + i)));
+        return all;
+    }
+
+    @Test
+    void dnsOverTcpWithDigIsDecidedAuditedAndRemembered() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/dig")), "dnsutils (dig) is not installed (bin/lib/test-packages.txt)");
+        // dig +tcp: the policy decision, resolution and audit of the UDP path, over TCP
+        GuestNamespace.Result ok = ns.exec(20, "dig", "+tcp", "+short", "+tries=1", "+time=5", "@" + GuestNamespace.GATEWAY, "public.test", "A");
+        assertEquals(0, ok.exit(), ok.out() + ok.err());
+        assertEquals("192.0.2.80", ok.out().strip());
+        GuestNamespace.Result nx = ns.exec(20, "dig", "+tcp", "+tries=1", "+time=5", "@" + GuestNamespace.GATEWAY, "tcp-evil.example", "A");
+        assertTrue(nx.out().contains("status: NXDOMAIN"), nx.out());
+        assertTrue(Files.readAllLines(dir.resolve("audit.jsonl")).stream()
+                .anyMatch(l -> l.contains("\"phase\":\"dns\"") && l.contains("tcp-evil.example") && l.contains("\"allow\":false")));
+        // 40 addresses do not fit 512 bytes: UDP says TC, and dig (like glibc) retries over TCP and gets them all
+        GuestNamespace.Result udpOnly = ns.exec(20, "dig", "+ignore", "+notcp", "+tries=1", "+time=5", "@" + GuestNamespace.GATEWAY, "many.test", "A");
+        assertTrue(udpOnly.out().contains(" tc ") || udpOnly.out().contains(" tc;"), udpOnly.out());
+        GuestNamespace.Result retried = ns.exec(20, "dig", "+short", "+tries=1", "+time=5", "@" + GuestNamespace.GATEWAY, "many.test", "A");
+        assertEquals(40, retried.out().strip().lines().count(), retried.out());
+        // names answered over TCP are remembered for the L4 decision like UDP answers
+        assertEquals("many.test", sandbox.names().nameFor(InetAddress.getByName("192.0.2.140"), System.nanoTime() / 1_000_000));
+        assertTrue(sandbox.stack().counters().get(Counter.DNS_TCP_CONNECTIONS) >= 3);
+        assertTrue(sandbox.stack().counters().get(Counter.DNS_TRUNCATED) >= 1);
     }
 
     private static int socketEaiNoname() {

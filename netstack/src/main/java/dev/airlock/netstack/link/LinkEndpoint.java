@@ -11,6 +11,15 @@ public interface LinkEndpoint extends AutoCloseable {
     /** The largest IP packet the link carries (the L3 MTU, 1500 for Ethernet). */
     int mtu();
 
+    /**
+     * True when whatever receives this link's frames completes TCP checksums itself, so the
+     * stack writes only the pseudo-header sum into outgoing TCP segments (the virtio-net
+     * NEEDS_CSUM convention; the TAP port marks the frames so). Saves a pass over every byte.
+     */
+    default boolean completesTcpChecksums() {
+        return false;
+    }
+
     /** Starts delivering inbound frames to {@code receiver}. Called once. */
     void start(FrameReceiver receiver);
 

@@ -36,6 +36,11 @@ public final class LossyLink implements LinkEndpoint {
     }
 
     @Override
+    public boolean completesTcpChecksums() {
+        return inner.completesTcpChecksums();
+    }
+
+    @Override
     public void start(FrameReceiver receiver) {
         this.receiver = receiver;
         inner.start(toStack::apply);

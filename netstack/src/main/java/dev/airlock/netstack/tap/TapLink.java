@@ -5,7 +5,8 @@ import dev.airlock.netstack.NetstackCounters;
 import dev.airlock.netstack.link.FrameReceiver;
 import dev.airlock.netstack.link.LinkEndpoint;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,11 +15,23 @@ import java.lang.foreign.MemorySegment;
  * A {@link LinkEndpoint} over a {@link TapDevice}. One reader thread polls the descriptor and
  * hands frames to the stack; writes happen on the caller's thread (the stack thread), guarded
  * so a wrapping link may also write from its own timer thread.
+ *
+ * <p>No per-frame copies on the large-frame path: the reader reads straight into a pooled
+ * direct buffer and hands that buffer to the stack when the frame is large (at least
+ * {@link #COPY_BELOW} bytes, so a buffer is never more than twice the frame it holds); smaller
+ * frames are copied into a buffer of their own size and the big one is reused.
+ *
+ * <p>TCP checksums toward the guest are left to the kernel ({@link #completesTcpChecksums()}):
+ * each IPv4/TCP frame goes out with NEEDS_CSUM, as a virtio-net device with checksum offload
+ * would send it, and the kernel delivers it as verified without touching every byte again.
  */
 public final class TapLink implements LinkEndpoint {
     private static final System.Logger LOG = System.getLogger(TapLink.class.getName());
     private static final int MAX_FRAME = 65536;
     private static final int POLL_MILLIS = 50;
+    /** Frames shorter than this are copied out of the read buffer; longer ones keep it. */
+    static final int COPY_BELOW = (VirtioNetHeader.LENGTH + MAX_FRAME) / 2;
+    private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
 
     private final TapDevice tap;
     private final int mtu;
@@ -48,47 +61,73 @@ public final class TapLink implements LinkEndpoint {
         return mtu;
     }
 
+    /** The kernel completes TCP checksums of frames marked NEEDS_CSUM, which it then delivers as verified. */
+    @Override
+    public boolean completesTcpChecksums() {
+        return true;
+    }
+
     @Override
     public void start(FrameReceiver receiver) {
         reader = Thread.ofPlatform().daemon().name("tap-reader-" + tap.name()).start(() -> readLoop(receiver));
     }
 
     private void readLoop(FrameReceiver receiver) {
+        ByteBuf buf = null;
         try (Arena local = Arena.ofConfined()) {
-            MemorySegment buf = local.allocate(VirtioNetHeader.LENGTH + MAX_FRAME);
             MemorySegment errno = Libc.newCapture(local);
             MemorySegment pollfd = local.allocate(8);
             while (!closed) {
                 if (!tap.pollReadable(pollfd, errno, POLL_MILLIS)) {
                     continue;
                 }
-                long n;
-                while (!closed && (n = tap.read(buf, errno)) >= 0) {
-                    ByteBuf frame = Unpooled.buffer((int) n);
-                    frame.writeBytes(buf.asSlice(0, n).asByteBuffer());
-                    switch (VirtioNetHeader.accept(frame)) {
-                        case OK -> {
-                            if (frame.readableBytes() > mtu + 14) {
-                                linkCounters.inc(Counter.LINK_RX_TOO_LARGE);
-                                frame.release();
-                            } else {
-                                receiver.receiveFrame(frame);
-                            }
-                        }
-                        case GSO -> {
-                            linkCounters.inc(Counter.LINK_VNET_GSO_DROPPED);
-                            frame.release();
-                        }
-                        case BAD -> {
-                            linkCounters.inc(Counter.LINK_VNET_BAD_HEADER);
-                            frame.release();
-                        }
+                while (!closed) {
+                    if (buf == null) {
+                        buf = ALLOC.directBuffer(VirtioNetHeader.LENGTH + MAX_FRAME, VirtioNetHeader.LENGTH + MAX_FRAME);
                     }
+                    MemorySegment into = MemorySegment.ofBuffer(buf.nioBuffer(0, buf.capacity()));
+                    long n = tap.read(into, errno);
+                    if (n < 0) {
+                        break;
+                    }
+                    ByteBuf frame;
+                    if (n >= COPY_BELOW) {
+                        frame = buf.clear().writerIndex((int) n);
+                        buf = null; // the stack owns it now
+                    } else {
+                        frame = ALLOC.directBuffer((int) n).writeBytes(buf, 0, (int) n);
+                    }
+                    deliver(receiver, frame);
                 }
             }
         } catch (RuntimeException e) {
             if (!closed) {
                 LOG.log(Level.ERROR, "TAP reader for " + tap.name() + " stopped", e);
+            }
+        } finally {
+            if (buf != null) {
+                buf.release();
+            }
+        }
+    }
+
+    private void deliver(FrameReceiver receiver, ByteBuf frame) {
+        switch (VirtioNetHeader.accept(frame)) {
+            case OK -> {
+                if (frame.readableBytes() > mtu + 14) {
+                    linkCounters.inc(Counter.LINK_RX_TOO_LARGE);
+                    frame.release();
+                } else {
+                    receiver.receiveFrame(frame);
+                }
+            }
+            case GSO -> {
+                linkCounters.inc(Counter.LINK_VNET_GSO_DROPPED);
+                frame.release();
+            }
+            case BAD -> {
+                linkCounters.inc(Counter.LINK_VNET_BAD_HEADER);
+                frame.release();
             }
         }
     }
@@ -102,7 +141,7 @@ public final class TapLink implements LinkEndpoint {
                 return;
             }
             synchronized (this) {
-                txBuf.asSlice(0, VirtioNetHeader.LENGTH).fill((byte) 0);
+                VirtioNetHeader.writeForTransmit(txBuf, frame);
                 frame.getBytes(frame.readerIndex(), txBuf.asSlice(VirtioNetHeader.LENGTH, len).asByteBuffer());
                 if (!tap.write(txBuf, VirtioNetHeader.LENGTH + len, txErrno)) {
                     linkCounters.inc(Counter.LINK_TX_ERRORS);

@@ -2,6 +2,9 @@ package dev.airlock.netstack.tap;
 
 import dev.airlock.netstack.packet.Checksum;
 import io.netty.buffer.ByteBuf;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * The virtio-net header (virtio 1.x, section 5.1.6) that precedes every frame on a TAP opened
@@ -20,13 +23,35 @@ import io.netty.buffer.ByteBuf;
  * Offloads are off (TUNSETOFFLOAD 0), so the kernel must deliver whole, checksummed frames; a
  * GSO frame is therefore a protocol violation and is dropped, and a NEEDS_CSUM frame is
  * completed here rather than trusted.
+ *
+ * <p>Toward the guest, IPv4/TCP frames carry NEEDS_CSUM (csum_start at the TCP header,
+ * csum_offset 16): the stack wrote the pseudo-header sum and the kernel finishes the checksum
+ * when it needs one — which accepting input does not require (nothing on this path needs TUNSETOFFLOAD).
  */
 public final class VirtioNetHeader {
     public static final int LENGTH = 12;
     static final int FLAG_NEEDS_CSUM = 1;
     static final int GSO_NONE = 0;
+    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private VirtioNetHeader() {}
+
+    /**
+     * Writes the header for {@code frame} into the first {@link #LENGTH} bytes of {@code out}:
+     * NEEDS_CSUM for an IPv4 TCP segment (whose checksum field holds the pseudo-header sum),
+     * all zero otherwise.
+     */
+    static void writeForTransmit(MemorySegment out, ByteBuf frame) {
+        out.asSlice(0, LENGTH).fill((byte) 0);
+        int at = frame.readerIndex();
+        if (frame.readableBytes() >= 14 + 20 + 20 && frame.getUnsignedShort(at + 12) == 0x0800
+                && frame.getUnsignedByte(at + 14 + 9) == 6) {
+            int start = 14 + (frame.getUnsignedByte(at + 14) & 0x0f) * 4;
+            out.set(ValueLayout.JAVA_BYTE, 0, (byte) FLAG_NEEDS_CSUM);
+            out.set(LE_SHORT, 6, (short) start);
+            out.set(LE_SHORT, 8, (short) 16);
+        }
+    }
 
     /** Outcome of {@link #accept}. */
     public enum Verdict { OK, GSO, BAD }

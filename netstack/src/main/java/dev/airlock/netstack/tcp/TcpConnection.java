@@ -483,7 +483,7 @@ public final class TcpConnection implements Flow, SegmentEmitter {
         b.setShort(at + 18, 0);
         int total = b.writerIndex() - at;
         long sum = Checksum.pseudoHeader4(key.remoteIp(), key.guestIp(), Ipv4Packet.PROTO_TCP, total);
-        b.setShort(at + 16, Checksum.finish(Checksum.add(sum, b, at, total)));
+        b.setShort(at + 16, layer.checksum(sum, b, at, total));
         if (ackFlag) {
             lastAckSent = ackValue;
             ackNow = false;

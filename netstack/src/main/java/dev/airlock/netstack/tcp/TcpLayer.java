@@ -7,6 +7,7 @@ import dev.airlock.netstack.NetstackCounters;
 import dev.airlock.netstack.StackContext;
 import dev.airlock.netstack.flow.CloseReason;
 import dev.airlock.netstack.flow.FlowAcceptor;
+import dev.airlock.netstack.flow.FlowHandler;
 import dev.airlock.netstack.flow.FlowId;
 import dev.airlock.netstack.flow.FlowVerdict;
 import dev.airlock.netstack.flow.Transport;
@@ -24,12 +25,17 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * TCP demultiplexing and connection admission: finds the connection for a segment, starts a
  * decision for each new SYN (bounded by the SYN backlog and the table size), turns the
  * acceptor's verdict into a SYN-ACK, an RST or an ICMP error, and answers segments for no
  * connection with RSTs (RFC 9293 3.10.7.1).
+ *
+ * <p>Ports of the gateway address bound with {@link #bindLocal} are the stack's own services
+ * (DNS over TCP): the stack terminates those connections itself and never offers them to the
+ * {@link FlowAcceptor}, since nothing is dialed for them.
  */
 public final class TcpLayer implements Ipv4Transport {
     private final StackContext ctx;
@@ -38,7 +44,9 @@ public final class TcpLayer implements Ipv4Transport {
     private final Ipv4Layer ip;
     private final FlowAcceptor acceptor;
     private final int mtu;
+    private final boolean partialChecksums;
     private final Map<ConnectionKey, TcpConnection> table = new HashMap<>();
+    private final Map<Integer, Supplier<FlowHandler>> local = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final IsnGenerator isn = new IsnGenerator(random);
     /** Connections in DECIDING or SYN_RECEIVED: the SYN backlog. */
@@ -46,13 +54,15 @@ public final class TcpLayer implements Ipv4Transport {
     private double challengeTokens;
     private long challengeRefillAt;
 
-    public TcpLayer(StackContext ctx, Ipv4Layer ip, FlowAcceptor acceptor, int mtu) {
+    /** @param partialChecksums the link completes TCP checksums: segments carry only the pseudo-header sum */
+    public TcpLayer(StackContext ctx, Ipv4Layer ip, FlowAcceptor acceptor, int mtu, boolean partialChecksums) {
         this.ctx = ctx;
         this.counters = ctx.counters();
         this.cfg = ctx.config().tcp();
         this.ip = ip;
         this.acceptor = acceptor;
         this.mtu = mtu;
+        this.partialChecksums = partialChecksums;
         this.challengeTokens = cfg.challengeAcksPerSecond();
     }
 
@@ -62,6 +72,19 @@ public final class TcpLayer implements Ipv4Transport {
 
     int mtu() {
         return mtu;
+    }
+
+    /** The TCP checksum field for a segment at {@code at} of {@code length} bytes whose pseudo-header sums to {@code pseudo}. */
+    int checksum(long pseudo, ByteBuf b, int at, int length) {
+        return partialChecksums ? Checksum.partial(pseudo) : Checksum.finish(Checksum.add(pseudo, b, at, length));
+    }
+
+    /**
+     * Makes {@code port} of the gateway address a local service: each connection to it gets a
+     * handler from {@code service} (null refuses it with an RST). Call on the stack thread.
+     */
+    public void bindLocal(int port, Supplier<FlowHandler> service) {
+        local.put(port, service);
     }
 
     /** Connections in the table, TIME_WAIT and pending decisions included. */
@@ -131,9 +154,15 @@ public final class TcpLayer implements Ipv4Transport {
         embryonic++;
         counters.inc(Counter.TCP_SYN_RECEIVED);
         conn.awaitDecision(ctx.nowMillis() + cfg.decisionTimeoutMillis());
+        Supplier<FlowHandler> service = key.remoteIp() == ctx.config().gatewayIp() ? local.get(key.remotePort()) : null;
         CompletionStage<FlowVerdict> stage;
         try {
-            stage = acceptor.onSyn(id);
+            if (service != null) {
+                FlowHandler h = service.get();
+                stage = CompletableFuture.completedFuture(h != null ? FlowVerdict.accept(h) : FlowVerdict.reset());
+            } else {
+                stage = acceptor.onSyn(id);
+            }
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
@@ -223,7 +252,7 @@ public final class TcpLayer implements Ipv4Transport {
         b.writeShort(key.remotePort()).writeShort(key.guestPort()).writeInt(seq).writeInt(ack)
                 .writeByte(5 << 4).writeByte(flags).writeShort(0).writeShort(0).writeShort(0);
         long sum = Checksum.pseudoHeader4(key.remoteIp(), key.guestIp(), Ipv4Packet.PROTO_TCP, TcpSegment.HEADER);
-        b.setShort(at + 16, Checksum.finish(Checksum.add(sum, b, at, TcpSegment.HEADER)));
+        b.setShort(at + 16, checksum(sum, b, at, TcpSegment.HEADER));
         ip.send(b, key.remoteIp(), key.guestIp(), Ipv4Packet.PROTO_TCP);
     }
 

@@ -137,7 +137,9 @@ final class TcpReceiver {
     }
 
     private void append(ByteBuf buf, int offset, int length) {
-        ready.add(Unpooled.copiedBuffer(buf.slice(offset, length)));
+        // A segment that fills most of its frame's buffer is kept where it is (no copy); a small
+        // one is copied, so buffered bytes never pin much more memory than they are.
+        ready.add(2L * length >= buf.capacity() ? buf.retainedSlice(offset, length) : Unpooled.copiedBuffer(buf.slice(offset, length)));
         readyBytes += length;
         nxtPos += length;
         rcvNxt += length;

@@ -70,8 +70,8 @@ class FlowChannelKernelTest {
     private CompletionStage<FlowVerdict> decide(FlowId id) {
         Consumer<FlowChannel> pipeline = switch (id.destination().getPort()) {
             case 7 -> ch -> {
-                // Half-closure lets the echo finish writing after the guest's FIN; without it the
-                // channel closes at the FIN and drops unflushed echo bytes, exactly as Netty's NIO does.
+                // Half-closure on: the guest's FIN must not close the channel while echoed bytes are
+                // still parked in Netty's outbound buffer (a plain close fails them, as on NIO).
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 ch.pipeline().addLast(new Echo());
             };
@@ -193,8 +193,9 @@ class FlowChannelKernelTest {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
-                ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            if (evt == ChannelInputShutdownEvent.INSTANCE) {
+                // after every echoed byte has been handed to the flow: FIN
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ((FlowChannel) ctx.channel()).shutdownOutput());
             }
         }
     }

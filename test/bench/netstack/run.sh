@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Sandbox network throughput: iperf3 from a network namespace to an iperf3 server on the
+# "host's" loopback, through airlock's userspace stack, pasta and slirp4netns, in one run, both
+# directions. Prints Gbps per path and the ratios airlock/pasta and airlock/slirp4netns.
+#
+# Everything runs inside a private "host" namespace (airlock-bench-<pid>) that has only a
+# loopback and an unread TAP device: the iperf3 server listens on its 127.0.0.1, and nothing any
+# path does can reach an address outside this machine. Needs root, /dev/net/tun and ip.
+#
+# Usage: test/bench/netstack/run.sh [SECONDS_PER_TEST (default 8)] [REPEATS (default 3)]
+#   env: PATHS="airlock pasta slirp4netns" (subset to run), PORT=5201, JAVA_OPTS for airlock
+set -euo pipefail
+
+secs=${1:-8}
+repeats=${2:-3}
+paths=${PATHS:-airlock pasta slirp4netns}
+port=${PORT:-5201}
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+
+[ "$(id -u)" -eq 0 ] || { echo "run.sh: needs root (network namespaces, TAP devices)" >&2; exit 1; }
+[ -c /dev/net/tun ] || { echo "run.sh: /dev/net/tun is missing (modprobe tun)" >&2; exit 1; }
+
+# Tools, installed once (idempotent: nothing happens when they are there).
+missing=()
+command -v iperf3 >/dev/null || missing+=(iperf3)
+command -v pasta >/dev/null || missing+=(passt)
+command -v slirp4netns >/dev/null || missing+=(slirp4netns)
+command -v unshare >/dev/null || missing+=(util-linux)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "run.sh: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
+fi
+
+hostns=airlock-bench-$$
+work=$(mktemp -d /tmp/airlock-bench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  ip netns del "$hostns" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+# The private host: lo, plus a dummy "uplink" so pasta has a default route to copy. Its
+# gateway 192.0.2.1 (TEST-NET-1) is on a TAP device nobody reads, which drops everything sent to it.
+ip netns add "$hostns"
+inhost() { ip netns exec "$hostns" "$@"; }
+inhost ip link set lo up
+inhost ip tuntap add mode tap name uplink  # no reader: a black hole (no dummy/veth modules needed)
+inhost ip addr add 192.0.2.2/24 dev uplink
+inhost ip link set uplink up
+inhost ip route add default via 192.0.2.1
+
+ip netns exec "$hostns" iperf3 -s -B 127.0.0.1 -p "$port" >"$work/server.log" 2>&1 </dev/null &
+pids+=($!)
+for _ in $(seq 50); do inhost bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null && break; sleep 0.1; done
+
+# One iperf3 client run: prints Gbps received ("sum_received"), or "fail".
+client_args() { echo "-c $1 -p $port -t $secs -J $2"; }
+gbps() { python3 -c 'import json,sys
+try: print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9, 2))
+except Exception: print("fail")'; }
+
+run_airlock() { # $1: "" or -R
+  cat >"$work/data.json" <<EOF
+{"airlock": {"config": {"allow": [
+  {"host": "host.airlock.internal", "ports": [$port], "allow_cidrs": ["127.0.0.0/8"], "tls": "passthrough"}
+]}}}
+EOF
+  inhost env JAVA_OPTS="${JAVA_OPTS:-}" "$root/bin/airlock" run --isolation netns \
+      --policy "$root/rego/airlock/egress.rego" --data "$work/data.json" \
+      --audit "$work/audit.jsonl" --state-dir "$work/state" --ca-dir "$work/ca" \
+      -- iperf3 $(client_args host.airlock.internal "$1") 2>"$work/airlock.err" | gbps
+}
+
+run_pasta() {
+  # pasta refuses to run as root (it drops to nobody, which then cannot join namespaces), so it
+  # runs as nobody in its own user+network namespace. /dev/net/tun is root-only here: a private
+  # mount namespace gets a 0666 node of the same device, the host's stays as it is.
+  inhost unshare -m sh -c 'mount -t tmpfs -o mode=755 tun /dev/net && mknod -m 666 /dev/net/tun c 10 200 &&
+      exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"' pasta \
+      pasta --config-net -4 --quiet -- iperf3 $(client_args 192.0.2.1 "$1") 2>"$work/pasta.err" </dev/null | gbps
+}
+
+run_slirp() {
+  # a namespace held by a sleeping process (ip netns exec and unshare exec it: $! is its pid);
+  # slirp4netns, in the private host namespace, wires a TAP in it and maps 10.0.2.2 to that
+  # host's loopback
+  ip netns exec "$hostns" unshare --net sleep 600 >/dev/null 2>&1 </dev/null &
+  local holder=$!
+  for _ in $(seq 50); do
+    [ "$(readlink /proc/$holder/ns/net)" != "$(ip netns exec "$hostns" readlink /proc/self/ns/net)" ] && break
+    sleep 0.05
+  done
+  ip netns exec "$hostns" slirp4netns --configure --mtu=65520 "$holder" tap0 >"$work/slirp.log" 2>&1 </dev/null &
+  local slirp=$!
+  for _ in $(seq 50); do nsenter -t "$holder" -n ip -br addr show tap0 2>/dev/null | grep -q 10.0.2 && break; sleep 0.1; done
+  nsenter -t "$holder" -n iperf3 $(client_args 10.0.2.2 "$1") 2>"$work/slirp.err" </dev/null | gbps
+  kill "$slirp" "$holder" 2>/dev/null || true
+  wait "$slirp" "$holder" 2>/dev/null || true
+}
+
+# Make sure airlock is built before timing anything.
+"$root/bin/airlock" --version >/dev/null
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "versions: $(iperf3 --version | head -1 | cut -d' ' -f1-2), pasta $(dpkg-query -W -f='${Version}' passt 2>/dev/null), slirp4netns $(slirp4netns --version | head -1 | awk '{print $3}'), $(. "$root/bin/lib/jdk.sh"; "$(find_jdk)/bin/java" -version 2>&1 | head -1)"
+echo "test: iperf3 -t $secs, one stream, $repeats repeats per path and direction, medians"
+
+declare -A result
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "fail"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+for dir in up down; do
+  flag=""; [ "$dir" = down ] && flag="-R"
+  for path in $paths; do
+    vals=()
+    for _ in $(seq "$repeats"); do
+      case $path in
+        airlock) v=$(run_airlock "$flag") ;;
+        pasta) v=$(run_pasta "$flag") ;;
+        slirp4netns) v=$(run_slirp "$flag") ;;
+      esac
+      vals+=("$v")
+    done
+    m=$(printf '%s\n' "${vals[@]}" | grep -v fail | median)
+    result[$path,$dir]=$m
+    printf '%-12s %-4s %6s Gbps   (runs: %s; load %s)\n' "$path" "$dir" "$m" "${vals[*]}" "$(cut -d' ' -f1 /proc/loadavg)"
+  done
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0 && b+0 > 0) printf "%.2f", a/b; else print "n/a" }'; }
+echo
+for dir in up down; do
+  echo "$dir (guest → host is up, -R is down): airlock/pasta $(ratio "${result[airlock,$dir]:-}" "${result[pasta,$dir]:-}")  airlock/slirp4netns $(ratio "${result[airlock,$dir]:-}" "${result[slirp4netns,$dir]:-}")"
+done
