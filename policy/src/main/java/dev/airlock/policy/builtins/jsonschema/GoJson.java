@@ -2,6 +2,7 @@ package dev.airlock.policy.builtins.jsonschema;
 
 import dev.airlock.policy.value.ArrayValue;
 import dev.airlock.policy.value.BoolValue;
+import dev.airlock.policy.value.Json;
 import dev.airlock.policy.value.NullValue;
 import dev.airlock.policy.value.NumberValue;
 import dev.airlock.policy.value.ObjectValue;
@@ -83,23 +84,8 @@ final class GoJson {
         return bd.toPlainString();
     }
 
+    /** Go's encoding/json string form, which {@link Json#quote} already writes. */
     private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '<', '>', '&', '\u2028', '\u2029' -> sb.append(String.format("\\u%04x", (int) c));
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        sb.append('"');
+        Json.quote(sb, s);
     }
 }
