@@ -78,7 +78,7 @@ final class AuditQueryCommand implements Callable<Integer> {
                 if (json) {
                     out.println(entry.json());
                 } else {
-                    table.add(entry.decision());
+                    table.add(entry.record());
                 }
             }
             skipped = reader.skipped();

@@ -1,6 +1,7 @@
 package dev.airlock.cli;
 
 import dev.airlock.gateway.audit.AuditRecord;
+import dev.airlock.gateway.audit.RecordKind;
 import java.io.PrintWriter;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -8,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Prints decisions as an aligned table while streaming: rows are buffered in blocks, column
+ * Prints decisions and outcomes as an aligned table while streaming (an outcome row shows
+ * DONE where a decision row shows ALLOW or DENY): rows are buffered in blocks, column
  * widths come from the first block (never shrinking after), and wide cells are cut with
  * "…" so one huge path does not push every later row out of line. Every cell is made safe
  * for a terminal: control, format (bidi) and separator characters are shown as escapes, so a
@@ -41,7 +43,7 @@ final class AuditTable {
             TIME.format(r.time()),
             safe(r.agent()),
             r.phase().wireName(),
-            r.allow() ? "ALLOW" : "DENY",
+            r.kind() == RecordKind.OUTCOME ? "DONE" : r.allow() ? "ALLOW" : "DENY",
             safe(r.destination().host()) + ":" + r.destination().port(),
             safe(request),
             r.status() == AuditRecord.NO_STATUS ? "-" : Integer.toString(r.status()),

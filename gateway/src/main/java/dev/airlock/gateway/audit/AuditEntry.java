@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param seq the record's seq
  * @param kind what the line records
  * @param time the record's time
- * @param decision the decision, for {@link RecordKind#DECISION} lines; otherwise {@code null}
+ * @param record the record, for {@link RecordKind#DECISION} and {@link RecordKind#OUTCOME}
+ *     lines; otherwise {@code null}
  * @param json the line exactly as stored (pure ASCII JSON, without the newline)
  */
-public record AuditEntry(long line, long seq, RecordKind kind, Instant time, AuditRecord decision, String json) {}
+public record AuditEntry(long line, long seq, RecordKind kind, Instant time, AuditRecord record, String json) {}

@@ -29,7 +29,7 @@ public final class AuditFilter {
     }
 
     public boolean matches(AuditEntry entry) {
-        AuditRecord r = entry.decision();
+        AuditRecord r = entry.record();
         if (r == null) {
             return false;
         }

@@ -1,19 +1,26 @@
 package dev.airlock.gateway.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.airlock.policy.value.ObjectValue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * One policy decision, as the gateway hands it to {@link AuditLog#append}. The log adds
- * {@code seq} and {@code prev}; everything else is written exactly as given, in a fixed field
- * order (see {@code docs/audit.md}).
+ * One policy decision, or the outcome of an allowed request, as the gateway hands it to
+ * {@link AuditLog#append}. The log adds {@code seq} and {@code prev}; everything else is
+ * written exactly as given, in a fixed field order (see {@code docs/audit.md}).
  *
- * <p>The record is serialized on the calling thread before {@code append} returns, so the
- * caller may reuse or mutate {@link #input()} afterwards without affecting the log.
+ * <p>An allowed request that goes upstream gets two records with the same decision id: the
+ * {@link RecordKind#DECISION} when it is decided (before it is sent, so its disk flush overlaps
+ * the upstream round trip) and an {@link RecordKind#OUTCOME} when its response has ended, with
+ * the status, the bytes each way and the duration. Everything answered by the gateway itself
+ * (denials, refusals) is described completely by its decision record.
  *
- * @param time when the decision was made (written in UTC with microseconds)
+ * <p>The record is serialized on the calling thread before {@code append} returns.
+ *
+ * @param time when the decision was made, or (outcome) when the exchange ended; written in
+ *     UTC with microseconds
+ * @param kind {@link RecordKind#DECISION} or {@link RecordKind#OUTCOME}
  * @param decisionId the id the policy engine gave the decision, shared with error pages and
  *     the agent-facing deny message
  * @param agent the agent (or VM) the flow belongs to
@@ -31,10 +38,12 @@ import java.util.Objects;
  * @param secretsInjected names (never values) of the secrets substituted into the request
  * @param leak names of placeholders that were blocked because they were bound for a host
  *     outside the secret's scope; empty when none (then omitted from the line)
- * @param input the redacted policy input document (a JSON object), or {@code null}
+ * @param input the policy input the decision was made on (already redacted: secrets appear as
+ *     placeholder names), or {@code null} when the gateway decided without the policy
  */
 public record AuditRecord(
         Instant time,
+        RecordKind kind,
         String decisionId,
         String agent,
         Phase phase,
@@ -50,13 +59,17 @@ public record AuditRecord(
         String policyRevision,
         List<String> secretsInjected,
         List<String> leak,
-        JsonNode input) {
+        ObjectValue input) {
 
     /** {@link #status()} when no HTTP status applies (connect and dns phases, or no response). */
     public static final int NO_STATUS = 0;
 
     public AuditRecord {
         Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(kind, "kind");
+        if (kind != RecordKind.DECISION && kind != RecordKind.OUTCOME) {
+            throw new IllegalArgumentException("an audit record is a decision or an outcome, not " + kind);
+        }
         Objects.requireNonNull(decisionId, "decisionId");
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(phase, "phase");
@@ -71,9 +84,6 @@ public record AuditRecord(
         }
         secretsInjected = secretsInjected == null ? List.of() : List.copyOf(secretsInjected);
         leak = leak == null ? List.of() : List.copyOf(leak);
-        if (input != null && !input.isObject()) {
-            throw new IllegalArgumentException("input must be a JSON object, not " + input.getNodeType());
-        }
     }
 
     /** A builder with the fields every decision shares; {@code time} defaults to now. */
@@ -84,6 +94,7 @@ public record AuditRecord(
     /** Fills an {@link AuditRecord} field by field; the gateway keeps one per request. */
     public static final class Builder {
         private Instant time;
+        private RecordKind kind = RecordKind.DECISION;
         private String decisionId;
         private String agent;
         private Phase phase;
@@ -99,11 +110,13 @@ public record AuditRecord(
         private String policyRevision;
         private List<String> secretsInjected = List.of();
         private List<String> leak = List.of();
-        private JsonNode input;
+        private ObjectValue input;
 
         private Builder() {}
 
         public Builder time(Instant v) { time = v; return this; }
+        /** Makes this the outcome record of an allowed exchange (the default is a decision). */
+        public Builder outcome() { kind = RecordKind.OUTCOME; return this; }
         public Builder decisionId(String v) { decisionId = v; return this; }
         public Builder agent(String v) { agent = v; return this; }
         public Builder phase(Phase v) { phase = v; return this; }
@@ -120,11 +133,11 @@ public record AuditRecord(
         public Builder policyRevision(String v) { policyRevision = v; return this; }
         public Builder secretsInjected(List<String> v) { secretsInjected = v; return this; }
         public Builder leak(List<String> v) { leak = v; return this; }
-        public Builder input(JsonNode v) { input = v; return this; }
+        public Builder input(ObjectValue v) { input = v; return this; }
 
         /** Builds the record; throws {@link NullPointerException} naming a missing required field. */
         public AuditRecord build() {
-            return new AuditRecord(time == null ? Instant.now() : time, decisionId, agent, phase, destination,
+            return new AuditRecord(time == null ? Instant.now() : time, kind, decisionId, agent, phase, destination,
                     method, path, status, bytesUp, bytesDown, durationMs, allow, reason, policyRevision,
                     secretsInjected, leak, input);
         }

@@ -1,6 +1,8 @@
 package dev.airlock.gateway.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.airlock.policy.value.Json;
+import dev.airlock.policy.value.ObjectValue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,11 +35,11 @@ final class AuditRecordDecoder {
         } catch (java.time.DateTimeException e) {
             throw new IllegalArgumentException("time is not RFC 3339: " + node.path("time").asText());
         }
-        AuditRecord decision = kind == RecordKind.DECISION ? decision(node, time) : null;
-        return new AuditEntry(lineNumber, seq, kind, time, decision, new String(line, StandardCharsets.UTF_8));
+        AuditRecord record = kind == RecordKind.DECISION || kind == RecordKind.OUTCOME ? record(node, kind, time) : null;
+        return new AuditEntry(lineNumber, seq, kind, time, record, new String(line, StandardCharsets.UTF_8));
     }
 
-    private static AuditRecord decision(JsonNode n, java.time.Instant time) {
+    private static AuditRecord record(JsonNode n, RecordKind kind, java.time.Instant time) {
         Phase phase = Phase.fromWireName(n.path("phase").asText());
         if (phase == null) {
             throw new IllegalArgumentException("unknown phase " + n.path("phase"));
@@ -45,15 +47,24 @@ final class AuditRecordDecoder {
         JsonNode d = n.path("destination");
         JsonNode input = n.get("input");
         try {
-            return new AuditRecord(time, requiredText(n, "decision_id"), requiredText(n, "agent"), phase,
+            return new AuditRecord(time, kind, requiredText(n, "decision_id"), requiredText(n, "agent"), phase,
                     new Destination(requiredText(d, "host"), text(d, "ip"), d.path("port").asInt()),
                     text(n, "method"), text(n, "path"), n.path("status").asInt(AuditRecord.NO_STATUS),
                     n.path("bytes_up").asLong(), n.path("bytes_down").asLong(), n.path("duration_ms").asLong(),
                     n.path("allow").asBoolean(false), requiredText(n, "reason"), requiredText(n, "policy_revision"),
                     names(n.get("secrets_injected")), names(n.get("leak")),
-                    input == null || input.isNull() ? null : input);
+                    input == null || input.isNull() ? null : inputValue(input));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("invalid decision record: " + e.getMessage());
+            throw new IllegalArgumentException("invalid " + kind.wireName() + " record: " + e.getMessage());
+        }
+    }
+
+    private static ObjectValue inputValue(JsonNode input) {
+        if (!input.isObject()) throw new IllegalArgumentException("input is not an object");
+        try {
+            return (ObjectValue) Json.parse(input.toString());
+        } catch (Json.ParseException e) {
+            throw new IllegalArgumentException("input: " + e.getMessage());
         }
     }
 

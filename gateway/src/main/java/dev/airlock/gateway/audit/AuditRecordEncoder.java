@@ -5,7 +5,17 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import dev.airlock.policy.value.ArrayValue;
+import dev.airlock.policy.value.BoolValue;
+import dev.airlock.policy.value.Json;
+import dev.airlock.policy.value.NullValue;
+import dev.airlock.policy.value.NumberValue;
+import dev.airlock.policy.value.ObjectValue;
+import dev.airlock.policy.value.SetValue;
+import dev.airlock.policy.value.StringValue;
+import dev.airlock.policy.value.Value;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes the body of a line — every field except {@code seq} and {@code prev}, which only
@@ -19,7 +29,7 @@ final class AuditRecordEncoder {
     static byte[] decision(AuditRecord r) {
         return encode(g -> {
             g.writeStringField("time", AuditTime.format(r.time()));
-            g.writeStringField("kind", RecordKind.DECISION.wireName());
+            g.writeStringField("kind", r.kind().wireName());
             g.writeStringField("decision_id", r.decisionId());
             g.writeStringField("agent", r.agent());
             g.writeStringField("phase", r.phase().wireName());
@@ -48,7 +58,7 @@ final class AuditRecordEncoder {
             }
             if (r.input() != null) {
                 g.writeFieldName("input");
-                g.writeTree(r.input());
+                writeValue(g, r.input());
             }
         });
     }
@@ -75,6 +85,37 @@ final class AuditRecordEncoder {
             g.writeStringField("torn_file", torn.savedAs());
             g.writeStringField("torn_sha256", torn.sha256());
         });
+    }
+
+    /**
+     * Writes a policy value through the log's own generator, so the input obeys the log's
+     * escaping rules like every other field. Objects keep the value's (sorted) key order.
+     */
+    private static void writeValue(JsonGenerator g, Value v) throws IOException {
+        switch (v) {
+            case StringValue s -> g.writeString(s.value());
+            case NumberValue n -> g.writeNumber(n.toString()); // as the policy engine writes numbers
+            case BoolValue b -> g.writeBoolean(b.value());
+            case NullValue ignored -> g.writeNull();
+            case ArrayValue a -> {
+                g.writeStartArray();
+                for (Value e : a.elements()) writeValue(g, e);
+                g.writeEndArray();
+            }
+            case SetValue s -> {
+                g.writeStartArray();
+                for (Value e : s.elements()) writeValue(g, e);
+                g.writeEndArray();
+            }
+            case ObjectValue o -> {
+                g.writeStartObject();
+                for (Map.Entry<Value, Value> e : o.entries().entrySet()) {
+                    g.writeFieldName(e.getKey() instanceof StringValue k ? k.value() : Json.write(e.getKey()));
+                    writeValue(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
+        }
     }
 
     private static void writeNames(JsonGenerator g, String field, List<String> names) throws IOException {

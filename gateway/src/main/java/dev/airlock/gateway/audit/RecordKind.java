@@ -10,6 +10,11 @@ public enum RecordKind {
     GENESIS("genesis"),
     /** One policy decision (an {@link AuditRecord}). */
     DECISION("decision"),
+    /**
+     * How an allowed request ended (an {@link AuditRecord} with the decision's id): status,
+     * bytes each way, duration.
+     */
+    OUTCOME("outcome"),
     /** Written when opening a log found a torn tail and moved it aside. */
     RECOVERY("recovery");
 

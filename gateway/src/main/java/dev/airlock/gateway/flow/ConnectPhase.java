@@ -4,6 +4,7 @@ import dev.airlock.gateway.audit.AuditRecord;
 import dev.airlock.gateway.audit.Phase;
 import dev.airlock.gateway.decision.Decision;
 import dev.airlock.gateway.decision.PolicyInput;
+import dev.airlock.policy.value.ObjectValue;
 import dev.airlock.gateway.net.HostLiteral;
 import dev.airlock.gateway.upstream.DialFailure;
 import io.netty.channel.ChannelHandler;
@@ -29,7 +30,8 @@ public final class ConnectPhase {
 
     public CompletableFuture<ConnectOutcome> run(Source source, Destination destination, EventLoop loop) {
         long started = System.nanoTime();
-        return gateway.decider().decide(PolicyInput.connect(source, destination, null))
+        ObjectValue input = PolicyInput.connect(source, destination, null);
+        return gateway.decider().decide(input)
                 .thenCompose(decision -> {
                     if (!decision.allow()) {
                         return CompletableFuture.<ConnectOutcome>completedFuture(
@@ -40,7 +42,7 @@ public final class ConnectPhase {
                                     .thenApply(ch -> (ConnectOutcome) new ConnectOutcome.Established(decision, checked, ch)))
                             .exceptionally(e -> refusal(decision, e));
                 })
-                .thenCompose(outcome -> audit(source, destination, outcome, started)
+                .thenCompose(outcome -> audit(source, destination, input, outcome, started)
                         .handle((seq, auditError) -> auditError == null ? outcome : unrecorded(outcome, auditError)));
     }
 
@@ -60,7 +62,8 @@ public final class ConnectPhase {
         return new ConnectOutcome.Refused(decision, 502, "upstream failure: " + cause);
     }
 
-    private CompletableFuture<Long> audit(Source source, Destination requested, ConnectOutcome outcome, long started) {
+    private CompletableFuture<Long> audit(Source source, Destination requested, ObjectValue input, ConnectOutcome outcome,
+                                          long started) {
         Destination d = outcome instanceof ConnectOutcome.Established e ? e.destination() : requested;
         Decision decision = outcome.decision();
         AuditRecord record = AuditRecord.builder()
@@ -74,6 +77,7 @@ public final class ConnectPhase {
                 .allow(outcome instanceof ConnectOutcome.Established)
                 .reason(outcome instanceof ConnectOutcome.Refused r ? r.reason() : decision.reason())
                 .policyRevision(decision.policyRevision())
+                .input(input)
                 .build();
         return gateway.audit().append(record);
     }

@@ -1,6 +1,7 @@
 package dev.airlock.gateway.http;
 
 import dev.airlock.gateway.decision.Decision;
+import dev.airlock.policy.value.ObjectValue;
 import dev.airlock.secrets.broker.BodyPlaceholderScanner;
 import dev.airlock.secrets.redact.SecretRedactor;
 import dev.airlock.secrets.store.SecretsSnapshot;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One HTTP request and its response inside a flow. Holds what the audit record needs and
@@ -21,6 +23,15 @@ public final class Exchange {
     final String path;
     final long startedNanos = System.nanoTime();
     Decision decision;
+    /** What the policy decided on; null for requests refused before the policy saw them. */
+    ObjectValue input;
+    /**
+     * Completes when the allow decision's record is on disk: the response waits for it, the
+     * request does not (its flush overlaps the upstream round trip). Null until allowed.
+     */
+    CompletableFuture<Long> decisionRecorded;
+    /** Set once the outcome record is appended: an exchange has at most one. */
+    boolean outcomeRecorded;
     Channel upstream;
     List<String> secretsInjected = List.of();
     List<String> leaks = List.of();

@@ -42,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Client-side handler of an inspected flow: every request is checked, decided by policy,
@@ -123,11 +124,18 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         updateAutoRead();
     }
 
+    /**
+     * While a request is decided or its response awaited, the client is normally silent, so
+     * reading stays on and costs nothing; only a client that sends more meanwhile (pipelining,
+     * a body during the decision) is paused, once its next objects are queued. Toggling on
+     * every request would cost two epoll_ctl calls each time.
+     */
     private void updateAutoRead() {
         boolean read = switch (state) {
             case IDLE, DRAINING, COLLECTING -> true;
             case FORWARDING -> current.upstream == null || current.upstream.isWritable();
-            case DECIDING, AWAIT_RESPONSE, CLOSED -> false;
+            case DECIDING, AWAIT_RESPONSE -> pending.isEmpty();
+            case CLOSED -> false;
         };
         ctx.channel().config().setAutoRead(read);
     }
@@ -207,12 +215,14 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         PolicyInput.Request req = new PolicyInput.Request(r.method().name(), scheme, qs.path(), qs.parameters(),
                 inspection == null ? policyHeaders(r) : policyHeaders(inspection.view().headers()), protocol);
         List<String> present = inspection == null ? List.of() : inspection.secrets();
+        e.input = PolicyInput.request(flow.source(), flow.destination(), flow.sni(), req, present);
         flow.gateway().decider()
-                .decide(PolicyInput.request(flow.source(), flow.destination(), flow.sni(), req, present))
+                .decide(e.input)
                 .whenCompleteAsync((decision, error) -> {
                     if (state == State.CLOSED) return;
                     Decision d = decision != null ? decision
-                            : Decision.deny("policy error: " + error, "", flow.connectDecision().policyRevision());
+                            : Decision.deny("policy error: " + error, dev.airlock.gateway.flow.DecisionIds.next(),
+                                    flow.connectDecision().policyRevision());
                     e.decision = d;
                     if (!d.allow()) {
                         deny(e, d.reason());
@@ -233,6 +243,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                         if (!e.requestComplete) e.bodyScanner = e.secrets.broker().newBodyScanner();
                         e.redactor = e.secrets.secrets().isEmpty() ? null : e.secrets.newRedactor();
                     }
+                    // Not awaited here: the record's flush to disk overlaps the upstream round
+                    // trip, and the response waits for it (onResponse).
+                    e.decisionRecorded = recordDecision(e, true, d.reason());
                     allow(e);
                 }, ctx.executor());
     }
@@ -293,7 +306,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             if (state == State.CLOSED) return;
             if (error != null) {
                 e.status = 502;
-                audit(e, false, "upstream unavailable: " + error.getMessage())
+                recordOutcome(e, true, "upstream unavailable: " + error.getMessage())
                         .whenCompleteAsync((s, x) -> respondAndMaybeClose(e, Responses.json(ctx.alloc(),
                                 HttpResponseStatus.BAD_GATEWAY, "upstream_unavailable", error.getMessage(), e.decision.decisionId()), true),
                                 ctx.executor());
@@ -358,7 +371,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             e.body.release();
             e.body = null;
         }
-        audit(e, false, why).whenCompleteAsync((seq, error) -> {
+        recordDecision(e, false, why).whenCompleteAsync((seq, error) -> {
             if (state == State.CLOSED) return;
             String reason = error == null ? why : "audit log unavailable: " + error.getMessage();
             respondAndMaybeClose(e, Responses.denied(ctx.alloc(), reason, e.decision.decisionId()), error != null);
@@ -376,7 +389,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         String reason = "secret placeholder for " + String.join(", ", e.leaks) + " found in a streamed request body, where it is never replaced";
         state = State.CLOSED;
         releasePending();
-        audit(e, false, reason).whenCompleteAsync((s, x) -> {
+        // The request was allowed and recorded as such; its outcome says the gateway cut it off.
+        recordOutcome(e, false, reason).whenCompleteAsync((s, x) -> {
             FullHttpResponse resp = Responses.denied(ctx.alloc(), reason, e.decision.decisionId());
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
@@ -424,7 +438,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         e.decision = Decision.deny(reason, flow.connectDecision().decisionId(), flow.connectDecision().policyRevision());
         state = State.CLOSED;
         releasePending();
-        audit(e, false, reason).whenCompleteAsync((s, x) -> {
+        recordDecision(e, false, reason).whenCompleteAsync((s, x) -> {
             FullHttpResponse resp = Responses.json(ctx.alloc(), status, error, reason, e.decision.decisionId());
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
@@ -458,9 +472,15 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             }
             e.responseStarted = true;
             e.status = code;
+            CompletableFuture<Long> recorded = e.decisionRecorded;
+            if (recorded.isDone() && !recorded.isCompletedExceptionally()) {
+                relayToClient(e, o, false);
+                return;
+            }
+            // The decision's record is not on disk yet (or cannot be written): hold the response.
             auditPending = true;
             e.upstream.config().setAutoRead(false);
-            audit(e, true, e.decision.reason()).whenCompleteAsync((seq, error) -> {
+            recorded.whenCompleteAsync((seq, error) -> {
                 auditPending = false;
                 if (error != null) {
                     // Nothing unrecorded reaches the client (invariant 5).
@@ -546,6 +566,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     /** After a 101 (WebSocket or other upgrade the policy allowed), both sides become a byte relay. */
     private void switchToRelay(Exchange e) {
+        recordOutcome(e, true, "upgraded to " + e.request.headers().get(HttpHeaderNames.UPGRADE, "another protocol")
+                + "; relayed as bytes from here on");
         state = State.CLOSED;
         releasePending();
         Channel up = e.upstream;
@@ -553,6 +575,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void finish(Exchange e) {
+        recordOutcome(e, true, "completed");
         boolean reusable = e.requestComplete && HttpUtil.isKeepAlive(e.request) && !oneRequest;
         upstream.release(e.upstream, reusable || "HTTP/2".equals(protocol));
         current = null;
@@ -573,6 +596,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     void onUpstreamClosed(Exchange e) {
         if (e != current || state == State.CLOSED) return;
         if (e.responseStarted) {
+            recordOutcome(e, true, "upstream closed the connection before the response ended");
             closeClient(); // the response was cut short; the client must see it incomplete, not complete
         } else {
             onUpstreamError(e, new java.io.IOException("upstream closed the connection before responding"));
@@ -581,13 +605,14 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     void onUpstreamError(Exchange e, Throwable cause) {
         if (e != current || state == State.CLOSED) return;
+        String reason = "upstream error: " + cause.getMessage();
         if (e.responseStarted) {
+            recordOutcome(e, true, reason + " (the response was cut short)");
             closeClient();
             return;
         }
         e.status = 502;
-        String reason = "upstream error: " + cause.getMessage();
-        audit(e, false, reason).whenCompleteAsync((s, x) -> respondAndMaybeClose(e,
+        recordOutcome(e, true, reason).whenCompleteAsync((s, x) -> respondAndMaybeClose(e,
                 Responses.json(ctx.alloc(), HttpResponseStatus.BAD_GATEWAY, "upstream_error", reason, e.decision.decisionId()), true),
                 ctx.executor());
     }
@@ -605,6 +630,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         state = State.CLOSED;
         releasePending();
         if (current != null) {
+            if (current.decisionRecorded != null) recordOutcome(current, true, "the client closed the connection before the response ended");
             if (current.upstream != null) current.upstream.close();
             if (current.body != null) current.body.release();
         }
@@ -631,9 +657,24 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     // ---- audit ----
 
-    private java.util.concurrent.CompletableFuture<Long> audit(Exchange e, boolean allow, String reason) {
+    /**
+     * The decision's record. For a denial or refusal it tells the whole story (the response is
+     * airlock's own and waits for it); for an allowed request the outcome record follows.
+     */
+    private CompletableFuture<Long> recordDecision(Exchange e, boolean allow, String reason) {
+        return flow.gateway().audit().append(record(e, allow, reason).input(e.input).build());
+    }
+
+    /** How an allowed exchange ended: status, bytes each way, duration. Written once per exchange. */
+    private CompletableFuture<Long> recordOutcome(Exchange e, boolean allow, String reason) {
+        if (e.outcomeRecorded) return CompletableFuture.completedFuture(0L);
+        e.outcomeRecorded = true;
+        return flow.gateway().audit().append(record(e, allow, reason).outcome().build());
+    }
+
+    private AuditRecord.Builder record(Exchange e, boolean allow, String reason) {
         var d = flow.destination();
-        return flow.gateway().audit().append(AuditRecord.builder()
+        return AuditRecord.builder()
                 .time(Instant.now())
                 .decisionId(e.decision.decisionId().isEmpty() ? dev.airlock.gateway.flow.DecisionIds.next() : e.decision.decisionId())
                 .agent(flow.source().agent())
@@ -649,7 +690,6 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 .reason(reason)
                 .policyRevision(e.decision.policyRevision())
                 .secretsInjected(e.secretsInjected)
-                .leak(e.leaks)
-                .build());
+                .leak(e.leaks);
     }
 }

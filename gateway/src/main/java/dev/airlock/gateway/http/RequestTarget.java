@@ -56,10 +56,8 @@ public record RequestTarget(String host, int port, String originForm, String pro
         int colon = authority.lastIndexOf(':');
         if (colon >= 0 && authority.indexOf(']') < colon) {
             String p = authority.substring(colon + 1);
-            if (!p.matches("[0-9]{1,5}") || Integer.parseInt(p) == 0 || Integer.parseInt(p) > 65535) {
-                return bad("bad port in '" + authority + "'");
-            }
-            port = Integer.parseInt(p);
+            port = portNumber(p);
+            if (port < 0) return bad("bad port in '" + authority + "'");
             host = authority.substring(0, colon);
         }
         return switch (HostLiteral.parse(host)) {
@@ -67,6 +65,18 @@ public record RequestTarget(String host, int port, String originForm, String pro
             case HostLiteral.Name n -> new RequestTarget(n.text(), port, path, null);
             case HostLiteral.Refused r -> bad(r.reason());
         };
+    }
+
+    /** 1-65535 written as 1 to 5 ASCII digits, or -1. */
+    private static int portNumber(String p) {
+        if (p.isEmpty() || p.length() > 5) return -1;
+        int n = 0;
+        for (int i = 0; i < p.length(); i++) {
+            char c = p.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            n = n * 10 + (c - '0');
+        }
+        return n >= 1 && n <= 65535 ? n : -1;
     }
 
     private static RequestTarget bad(String problem) {

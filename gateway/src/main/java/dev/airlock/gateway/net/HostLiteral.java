@@ -31,7 +31,6 @@ public sealed interface HostLiteral {
     Pattern DOTTED_DECIMAL = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
     /** Anything inet_aton might read as a number: digits, hex digits with 0x, dots. */
     Pattern NUMERIC_LOOKING = Pattern.compile("(?i)(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+))*\\.?");
-    Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
 
     static HostLiteral parse(String raw) {
         if (raw == null || raw.isEmpty()) return new Refused("empty host");
@@ -40,6 +39,8 @@ public sealed interface HostLiteral {
             return parseIpv6(s.substring(1, s.length() - 1), raw);
         }
         if (s.indexOf(':') >= 0) return parseIpv6(s, raw);
+        // Every address form, inet_aton's odd ones included, starts with a digit; names mostly do not.
+        if (!isDigit(s.charAt(0))) return parseName(s, raw);
         if (DOTTED_DECIMAL.matcher(s).matches()) {
             return new Ip(toAddress(s), s);
         }
@@ -51,7 +52,9 @@ public sealed interface HostLiteral {
 
     private static HostLiteral parseIpv6(String s, String raw) {
         if (s.indexOf('%') >= 0) return new Refused("IPv6 zone identifiers are not allowed: '" + raw + "'");
-        if (!s.matches("[0-9A-Fa-f:.]+") || s.length() > 45) return new Refused("invalid IPv6 address '" + raw + "'");
+        if (s.isEmpty() || s.length() > 45 || !onlyChars(s, "0123456789abcdefABCDEF:.")) {
+            return new Refused("invalid IPv6 address '" + raw + "'");
+        }
         try {
             InetAddress a = InetAddress.getByName("[" + s + "]");
             if (a instanceof Inet6Address) return new Ip(a, format(a));
@@ -69,21 +72,54 @@ public sealed interface HostLiteral {
 
     private static HostLiteral parseName(String s, String raw) {
         String name = s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
-        try {
-            name = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            return new Refused("invalid host name '" + raw + "'");
+        if (!isAscii(name)) {
+            try {
+                name = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED);
+            } catch (IllegalArgumentException e) {
+                return new Refused("invalid host name '" + raw + "'");
+            }
         }
+        name = name.toLowerCase(Locale.ROOT);
         if (name.isEmpty() || name.length() > 253) return new Refused("invalid host name '" + raw + "'");
-        String[] labels = name.split("\\.", -1);
-        for (String label : labels) {
-            if (!LABEL.matcher(label).matches()) return new Refused("invalid host name '" + raw + "'");
+        // Labels: 1-63 of [a-z0-9_-], not starting or ending with '-'.
+        int labelStart = 0;
+        boolean lastLabelNumeric = true;
+        for (int i = 0; i <= name.length(); i++) {
+            char c = i < name.length() ? name.charAt(i) : '.';
+            if (c == '.') {
+                int len = i - labelStart;
+                if (len == 0 || len > 63 || name.charAt(labelStart) == '-' || name.charAt(i - 1) == '-') {
+                    return new Refused("invalid host name '" + raw + "'");
+                }
+                if (i < name.length()) lastLabelNumeric = true;
+                labelStart = i + 1;
+            } else if (isDigit(c)) {
+                // stays numeric
+            } else if (c >= 'a' && c <= 'z' || c == '_' || c == '-') {
+                lastLabelNumeric = false;
+            } else {
+                return new Refused("invalid host name '" + raw + "'");
+            }
         }
         // A name whose last label is numeric would be read as an address by some resolvers.
-        if (labels[labels.length - 1].matches("[0-9]+")) {
+        if (lastLabelNumeric) {
             return new Refused("invalid host name '" + raw + "': the last label is numeric");
         }
         return new Name(name);
+    }
+
+    private static boolean onlyChars(String s, String allowed) {
+        for (int i = 0; i < s.length(); i++) if (allowed.indexOf(s.charAt(i)) < 0) return false;
+        return true;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 0x80) return false;
+        return true;
     }
 
     private static InetAddress toAddress(String dottedDecimal) {

@@ -1,11 +1,10 @@
 package dev.airlock.gateway.sandbox;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.gateway.audit.AuditRecord;
 import dev.airlock.gateway.audit.Phase;
 import dev.airlock.gateway.decision.Decision;
 import dev.airlock.gateway.decision.PolicyInput;
+import dev.airlock.policy.value.ObjectValue;
 import dev.airlock.gateway.flow.DecisionIds;
 import dev.airlock.gateway.flow.GatewayContext;
 import dev.airlock.gateway.flow.Source;
@@ -52,24 +51,25 @@ public final class SandboxDns implements DnsAnswerer {
         if (!(HostLiteral.parse(name) instanceof HostLiteral.Name n) || !n.text().equals(name)) {
             // Not a host name a flow could ever be decided on (escaped bytes, IP-looking, empty).
             Decision d = Decision.deny("'" + name + "' is not a host name airlock resolves", DecisionIds.next(), "");
-            return audit(name, typeName, d, List.of(), started).thenApply(x -> DnsAnswer.nameError());
+            return audit(name, null, d, List.of(), started).thenApply(x -> DnsAnswer.nameError());
         }
-        return gateway.decider().decide(PolicyInput.dns(source, name, typeName)).thenCompose(decision -> {
+        ObjectValue input = PolicyInput.dns(source, name, typeName);
+        return gateway.decider().decide(input).thenCompose(decision -> {
             if (!decision.allow()) {
-                return audit(name, typeName, decision, List.of(), started).thenApply(x -> DnsAnswer.nameError());
+                return audit(name, input, decision, List.of(), started).thenApply(x -> DnsAnswer.nameError());
             }
             if (type != DnsQuery.TYPE_A) {
-                return audit(name, typeName, decision, List.of(), started).thenApply(x -> DnsAnswer.empty(TTL_SECONDS));
+                return audit(name, input, decision, List.of(), started).thenApply(x -> DnsAnswer.empty(TTL_SECONDS));
             }
             return resolve(name).handle((addresses, error) -> {
                 if (error != null || addresses.isEmpty()) {
                     Decision failed = new Decision(decision.allow(), "allowed, but " + name + " does not resolve to an IPv4 address",
                             decision.decisionId(), decision.policyRevision(), decision.allowCidrs(), decision.tls(), decision.secrets());
-                    return audit(name, typeName, failed, List.of(), started).thenApply(x -> DnsAnswer.nameError());
+                    return audit(name, input, failed, List.of(), started).thenApply(x -> DnsAnswer.nameError());
                 }
                 List<Inet4Address> shown = new ArrayList<>(addresses.size());
                 for (Inet4Address a : addresses) shown.add(a.isLoopbackAddress() ? aliases.aliasFor(name, a) : a);
-                return audit(name, typeName, decision, addresses, started).thenApply(x -> DnsAnswer.addresses(shown, TTL_SECONDS));
+                return audit(name, input, decision, addresses, started).thenApply(x -> DnsAnswer.addresses(shown, TTL_SECONDS));
             }).thenCompose(f -> f);
         }).exceptionally(e -> DnsAnswer.serverFailure()); // audit log down, or a bug: no answer is given
     }
@@ -85,11 +85,8 @@ public final class SandboxDns implements DnsAnswerer {
         });
     }
 
-    private CompletableFuture<Long> audit(String name, String type, Decision d, List<Inet4Address> resolved, long started) {
-        ObjectNode input = JsonNodeFactory.instance.objectNode();
-        input.put("phase", "dns");
-        input.putObject("source").put("agent", source.agent()).put("vm", source.vm());
-        input.putObject("dns").put("name", name).put("type", type);
+    /** @param input what the policy decided on, or null when the gateway refused the name itself */
+    private CompletableFuture<Long> audit(String name, ObjectValue input, Decision d, List<Inet4Address> resolved, long started) {
         return gateway.audit().append(AuditRecord.builder()
                 .time(Instant.now())
                 .decisionId(d.decisionId())

@@ -151,7 +151,7 @@ class AuditLogTest {
         Path file = dir.resolve("audit.log");
         try (AuditLog log = AuditLog.open(file)) {
             AuditRecord r = Records.decision(1);
-            log.append(new AuditRecord(r.time(), r.decisionId(), r.agent(), r.phase(), r.destination(), r.method(),
+            log.append(new AuditRecord(r.time(), r.kind(), r.decisionId(), r.agent(), r.phase(), r.destination(), r.method(),
                     r.path(), r.status(), r.bytesUp(), r.bytesDown(), r.durationMs(), false, "placeholder leak",
                     r.policyRevision(), List.of(), List.of("GITHUB_TOKEN"), null)).get();
             log.append(Records.decision(2)).get();

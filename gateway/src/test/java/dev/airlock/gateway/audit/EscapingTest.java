@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.airlock.policy.value.ObjectValue;
+import dev.airlock.policy.value.StringValue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,8 +21,7 @@ class EscapingTest {
     @Test
     void hostileStringsRoundTripAndStayOnOneAsciiLine() throws Exception {
         Path file = dir.resolve("audit.log");
-        ObjectNode input = JsonNodeFactory.instance.objectNode();
-        input.put("header", HOSTILE);
+        ObjectValue input = ObjectValue.of("header", StringValue.of(HOSTILE));
         AuditRecord r = AuditRecord.builder()
                 .time(Records.T0)
                 .decisionId("d-\n1")
@@ -53,7 +52,7 @@ class EscapingTest {
         try (AuditLogReader reader = new AuditLogReader(file)) {
             reader.next(); // genesis
             AuditEntry entry = reader.next();
-            assertEquals(r, entry.decision(), "every field reads back exactly, lone surrogates included");
+            assertEquals(r, entry.record(), "every field reads back exactly, lone surrogates included");
             assertEquals(2, entry.line());
             assertEquals(3, reader.next().seq());
             assertNull(reader.next());

@@ -1,7 +1,5 @@
 package dev.airlock.gateway.audit;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import dev.airlock.policy.value.ObjectValue;
+import dev.airlock.policy.value.StringValue;
 import java.util.List;
+import java.util.Map;
 
 /** Test data and file helpers shared by the audit tests. */
 final class Records {
@@ -19,9 +20,10 @@ final class Records {
 
     /** A plausible request decision; even numbers allow, odd numbers deny. */
     static AuditRecord decision(int i) {
-        ObjectNode input = JsonNodeFactory.instance.objectNode();
-        input.put("phase", "request");
-        input.putObject("request").put("method", "POST").put("path", "/v1/items/" + i);
+        ObjectValue input = ObjectValue.of(Map.of(
+                StringValue.of("phase"), StringValue.of("request"),
+                StringValue.of("request"), ObjectValue.of(Map.of(
+                        StringValue.of("method"), StringValue.of("POST"), StringValue.of("path"), StringValue.of("/v1/items/" + i)))));
         return AuditRecord.builder()
                 .time(T0.plusMillis(i))
                 .decisionId("d-" + i)

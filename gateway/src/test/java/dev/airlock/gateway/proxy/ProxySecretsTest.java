@@ -85,6 +85,47 @@ class ProxySecretsTest {
         assertTrue(gw.auditLines().stream().noneMatch(l -> l.contains(SECRET)), "the audit log never holds the value");
     }
 
+    /**
+     * An allowed request leaves two records with one decision id: the decision (with the
+     * policy input it was made on, placeholders and not values) before the request is sent,
+     * and its outcome (status, bytes each way) once the response has ended.
+     */
+    @Test
+    void anAllowedRequestIsRecordedAsItsDecisionAndThenItsOutcome() throws Exception {
+        String body = "{\"q\":\"" + "x".repeat(300) + "\"}";
+        Curl.Result r = curl("-H", "Authorization: Bearer " + placeholder, "--data", body, url("api.test", "/v1/two-records"));
+        assertTrue(r.body().endsWith("200"), r.body() + r.stderr());
+        int delivered = r.body().length() - "\n200".length(); // -w appends a newline and the status
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> records = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (records.size() < 2 && System.nanoTime() < deadline) { // the outcome is written after the response
+            records.clear();
+            for (String line : gw.auditLines()) {
+                if (line.contains("/v1/two-records")) records.add(json.readTree(line));
+            }
+            if (records.size() < 2) Thread.sleep(20);
+        }
+        assertEquals(2, records.size(), "one decision and one outcome record: " + records);
+        var decision = records.get(0);
+        var outcome = records.get(1);
+        assertEquals("decision", decision.path("kind").asText());
+        assertTrue(decision.path("allow").asBoolean());
+        assertTrue(decision.path("status").isNull(), "no status is known when the decision is recorded");
+        assertEquals("request", decision.at("/input/phase").asText(), "the decision carries its policy input");
+        assertEquals("/v1/two-records", decision.at("/input/request/path").asText());
+        assertEquals("[\"API_KEY\"]", decision.at("/input/secrets").toString());
+        assertEquals("outcome", outcome.path("kind").asText());
+        assertEquals(decision.path("decision_id").asText(), outcome.path("decision_id").asText());
+        assertTrue(outcome.path("seq").asLong() > decision.path("seq").asLong());
+        assertEquals(200, outcome.path("status").asInt());
+        assertEquals(body.length(), outcome.path("bytes_up").asLong(), "request body bytes");
+        assertEquals(delivered, outcome.path("bytes_down").asLong(), "response body bytes the client received");
+        assertEquals("[\"API_KEY\"]", outcome.path("secrets_injected").toString());
+        assertFalse(outcome.has("input"));
+        assertTrue(gw.auditLines().stream().noneMatch(l -> l.contains(SECRET)), "the audit log never holds the value");
+    }
+
     @Test
     void placeholderInQueryAndBasicAuth() throws Exception {
         Curl.Result q = curl(url("api.test", "/q?key=" + placeholder));

@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
  * @param maxEntries    decisions kept at most (least recently/frequently used go first)
  * @param ttl           how long a decision is served after it was made; bounds staleness when
  *                      the policy changes somewhere the cache cannot see (a remote OPA's bundles)
- * @param maxInputChars inputs whose canonical JSON is longer are evaluated but never cached, so
+ * @param maxInputChars inputs whose JSON form is longer (strings counted without escapes) are
+ *                      evaluated but never cached, so
  *                      {@code maxEntries × maxInputChars} bounds the memory keys take
  * @param clock         nanosecond clock for the TTL ({@link System#nanoTime} outside tests)
  */

@@ -4,7 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.airlock.policy.Decision;
 import dev.airlock.policy.PolicyEngine;
-import dev.airlock.policy.value.Json;
+import dev.airlock.policy.value.ArrayValue;
+import dev.airlock.policy.value.ObjectValue;
+import dev.airlock.policy.value.SetValue;
+import dev.airlock.policy.value.StringValue;
 import dev.airlock.policy.value.Value;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +66,7 @@ public final class DecisionCache implements PolicyEngine {
     @Override
     public Decision evaluate(String path, Value input) {
         long start = System.nanoTime();
-        String canonical = input == null ? null : Json.write(input);
-        boolean cacheable = canonical == null || canonical.length() <= options.maxInputChars();
+        boolean cacheable = input == null || jsonSizeWithin(input, options.maxInputChars()) >= 0;
         long gen = generation.get();
         String revision = delegate.revision();
         if (!Objects.equals(revision, lastRevision)) {
@@ -78,7 +80,7 @@ public final class DecisionCache implements PolicyEngine {
             lastRevision = revision;
         }
         if (cacheable) {
-            Decision cached = cache.getIfPresent(new CacheKey(gen, revision, path, canonical));
+            Decision cached = cache.getIfPresent(new CacheKey(gen, revision, path, input));
             if (cached != null) {
                 hits.increment();
                 return new Decision(cached.path(), cached.result(), cached.revision(), System.nanoTime() - start, null);
@@ -88,9 +90,37 @@ public final class DecisionCache implements PolicyEngine {
         Decision decision = delegate.evaluate(path, input); // errors propagate and are never cached
         if (cacheable && decision.defined()) {
             // Keyed by the revision that decided; a remote engine learns its revision from this very answer.
-            cache.put(new CacheKey(gen, decision.revision(), path, canonical), decision);
+            cache.put(new CacheKey(gen, decision.revision(), path, input), decision);
         }
         return decision;
+    }
+
+    /**
+     * What is left of {@code budget} after the size of {@code v} written as JSON (strings
+     * counted without escapes), or a negative number once it is spent: the walk stops there,
+     * so a huge input costs no more than the budget to reject.
+     */
+    static long jsonSizeWithin(Value v, long budget) {
+        switch (v) {
+            case StringValue s -> budget -= s.value().length() + 2;
+            case ArrayValue a -> {
+                budget -= 2;
+                for (Value e : a.elements()) if ((budget = jsonSizeWithin(e, budget - 1)) < 0) return budget;
+            }
+            case SetValue s -> {
+                budget -= 2;
+                for (Value e : s.elements()) if ((budget = jsonSizeWithin(e, budget - 1)) < 0) return budget;
+            }
+            case ObjectValue o -> {
+                budget -= 2;
+                for (Map.Entry<Value, Value> e : o.entries().entrySet()) {
+                    if ((budget = jsonSizeWithin(e.getKey(), budget - 2)) < 0) return budget;
+                    if ((budget = jsonSizeWithin(e.getValue(), budget)) < 0) return budget;
+                }
+            }
+            default -> budget -= v.toString().length();
+        }
+        return budget;
     }
 
     @Override
