@@ -378,8 +378,11 @@ if want airlock; then
     want $t || continue
     f=$(audit_file $t)
     sent=$(grep " label=$t " "$results" | tr ' ' '\n' | sed -n 's/^\(warmup_requests\|requests\)=//p' | awk '{s+=$1} END {print s+0}')
-    echo "$t audit log: $(wc -l <"$f") lines: $(grep -c '"phase":"request"' "$f") request decisions" \
-      "($(grep '"phase":"request"' "$f" | grep -c '"secrets_injected":\["BENCH_TOKEN"\]') with BENCH_TOKEN injected)," \
+    # Decisions and outcomes share the phase; the kind tells them apart (an older build writes no outcomes).
+    decisions=$(grep '"kind":"decision"' "$f" | grep -c '"phase":"request"' || true)
+    echo "$t audit log: $(wc -l <"$f") lines: $decisions request decisions" \
+      "($(grep '"kind":"decision"' "$f" | grep '"phase":"request"' | grep -c '"secrets_injected":\["BENCH_TOKEN"\]') with BENCH_TOKEN injected)," \
+      "$(grep -c '"kind":"outcome"' "$f" || true) outcomes," \
       "$(grep -c '"phase":"connect"' "$f") connect decisions; the load generator counted $sent requests" \
       "(plus the prewarm, the smoke test and those in flight when a pass ended)"
     if "$root/bin/airlock" audit verify "$f" >"$tmp/verify.txt" 2>&1; then

@@ -10,8 +10,8 @@ import java.util.function.LongSupplier;
  * @param ttl           how long a decision is served after it was made; bounds staleness when
  *                      the policy changes somewhere the cache cannot see (a remote OPA's bundles)
  * @param maxInputChars inputs whose JSON form is longer (strings counted without escapes) are
- *                      evaluated but never cached, so
- *                      {@code maxEntries × maxInputChars} bounds the memory keys take
+ *                      evaluated but never cached, so {@code maxEntries × maxInputChars}
+ *                      bounds the memory keys take
  * @param clock         nanosecond clock for the TTL ({@link System#nanoTime} outside tests)
  */
 public record CacheOptions(long maxEntries, Duration ttl, int maxInputChars, LongSupplier clock) {
