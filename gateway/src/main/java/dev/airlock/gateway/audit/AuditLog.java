@@ -1,7 +1,6 @@
 package dev.airlock.gateway.audit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -160,9 +159,9 @@ public final class AuditLog implements AutoCloseable {
         byte[] body;
         try {
             body = AuditRecordEncoder.decision(record);
-        } catch (UncheckedIOException e) {
+        } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new AuditLogException("audit record could not be encoded: "
-                    + e.getCause().getMessage(), e.getCause()));
+                    + e.getMessage(), e));
         }
         AuditWriter.Append task = new AuditWriter.Append(body, new CompletableFuture<>());
         if (!queue.offer(task)) {

@@ -1,10 +1,5 @@
 package dev.airlock.gateway.audit;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Instant;
 import dev.airlock.policy.value.ArrayValue;
 import dev.airlock.policy.value.BoolValue;
 import dev.airlock.policy.value.Json;
@@ -14,53 +9,70 @@ import dev.airlock.policy.value.ObjectValue;
 import dev.airlock.policy.value.SetValue;
 import dev.airlock.policy.value.StringValue;
 import dev.airlock.policy.value.Value;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Writes the body of a line — every field except {@code seq} and {@code prev}, which only
- * the writer thread knows — as a JSON object in a fixed field order, with Jackson's
- * streaming generator (no reflection, no intermediate tree). Bodies are encoded on the
+ * the writer thread knows — as a JSON object in a fixed field order. Bodies are encoded on the
  * caller's thread so the single writer thread only chains, hashes and writes.
+ *
+ * <p>Written by hand rather than with a JSON library's generator: the log's escaping rule is
+ * simple and strict (pure ASCII; {@code "} and {@code \} as {@code \"} and {@code \\}; every
+ * other character outside printable ASCII, controls and DEL included, as {@code \\uXXXX}), and
+ * a generator set up per record cost more than the rest of the record's encoding. Lines are
+ * read back with Jackson.
  */
 final class AuditRecordEncoder {
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private byte[] buf = new byte[1024];
+    private int len;
+    /** Bit d set: the object or array open at depth d has no member yet. */
+    private long emptyAtDepth;
+    private int depth;
+    private boolean afterName;
+
     private AuditRecordEncoder() {}
 
     static byte[] decision(AuditRecord r) {
-        return encode(g -> {
-            g.writeStringField("time", AuditTime.format(r.time()));
-            g.writeStringField("kind", r.kind().wireName());
-            g.writeStringField("decision_id", r.decisionId());
-            g.writeStringField("agent", r.agent());
-            g.writeStringField("phase", r.phase().wireName());
-            g.writeObjectFieldStart("destination");
-            g.writeStringField("host", r.destination().host());
-            g.writeStringField("ip", r.destination().ip());
-            g.writeNumberField("port", r.destination().port());
-            g.writeEndObject();
-            g.writeStringField("method", r.method());
-            g.writeStringField("path", r.path());
-            g.writeFieldName("status");
-            if (r.status() == AuditRecord.NO_STATUS) {
-                g.writeNull();
-            } else {
-                g.writeNumber(r.status());
-            }
-            g.writeNumberField("bytes_up", r.bytesUp());
-            g.writeNumberField("bytes_down", r.bytesDown());
-            g.writeNumberField("duration_ms", r.durationMs());
-            g.writeBooleanField("allow", r.allow());
-            g.writeStringField("reason", r.reason());
-            g.writeStringField("policy_revision", r.policyRevision());
-            writeNames(g, "secrets_injected", r.secretsInjected());
-            if (!r.leak().isEmpty()) {
-                writeNames(g, "leak", r.leak());
-            }
-            if (r.input() != null) {
-                g.writeFieldName("input");
-                writeValue(g, r.input());
-            }
-        });
+        AuditRecordEncoder w = new AuditRecordEncoder();
+        w.open('{');
+        w.name("time").string(AuditTime.format(r.time()));
+        w.name("kind").string(r.kind().wireName());
+        w.name("decision_id").string(r.decisionId());
+        w.name("agent").string(r.agent());
+        w.name("phase").string(r.phase().wireName());
+        w.name("destination").open('{');
+        w.name("host").string(r.destination().host());
+        w.name("ip").string(r.destination().ip());
+        w.name("port").number(r.destination().port());
+        w.close('}');
+        w.name("method").string(r.method());
+        w.name("path").string(r.path());
+        w.name("status");
+        if (r.status() == AuditRecord.NO_STATUS) {
+            w.literal("null");
+        } else {
+            w.number(r.status());
+        }
+        w.name("bytes_up").number(r.bytesUp());
+        w.name("bytes_down").number(r.bytesDown());
+        w.name("duration_ms").number(r.durationMs());
+        w.name("allow").literal(r.allow() ? "true" : "false");
+        w.name("reason").string(r.reason());
+        w.name("policy_revision").string(r.policyRevision());
+        w.name("secrets_injected").strings(r.secretsInjected());
+        if (!r.leak().isEmpty()) {
+            w.name("leak").strings(r.leak());
+        }
+        if (r.input() != null) {
+            w.name("input").value(r.input());
+        }
+        w.close('}');
+        return w.toByteArray();
     }
 
     /**
@@ -68,79 +80,155 @@ final class AuditRecordEncoder {
      *     {@code null} for a new chain
      */
     static byte[] genesis(Instant time, String continues) {
-        return encode(g -> {
-            g.writeStringField("time", AuditTime.format(time));
-            g.writeStringField("kind", RecordKind.GENESIS.wireName());
-            g.writeStringField("format", "airlock-audit/1");
-            g.writeStringField("continues", continues);
-        });
+        AuditRecordEncoder w = new AuditRecordEncoder();
+        w.open('{');
+        w.name("time").string(AuditTime.format(time));
+        w.name("kind").string(RecordKind.GENESIS.wireName());
+        w.name("format").string("airlock-audit/1");
+        w.name("continues").string(continues);
+        w.close('}');
+        return w.toByteArray();
     }
 
     static byte[] recovery(Instant time, TornTail torn) {
-        return encode(g -> {
-            g.writeStringField("time", AuditTime.format(time));
-            g.writeStringField("kind", RecordKind.RECOVERY.wireName());
-            g.writeStringField("reason", torn.why());
-            g.writeNumberField("torn_bytes", torn.length());
-            g.writeStringField("torn_file", torn.savedAs());
-            g.writeStringField("torn_sha256", torn.sha256());
-        });
+        AuditRecordEncoder w = new AuditRecordEncoder();
+        w.open('{');
+        w.name("time").string(AuditTime.format(time));
+        w.name("kind").string(RecordKind.RECOVERY.wireName());
+        w.name("reason").string(torn.why());
+        w.name("torn_bytes").number(torn.length());
+        w.name("torn_file").string(torn.savedAs());
+        w.name("torn_sha256").string(torn.sha256());
+        w.close('}');
+        return w.toByteArray();
     }
 
-    /**
-     * Writes a policy value through the log's own generator, so the input obeys the log's
-     * escaping rules like every other field. Objects keep the value's (sorted) key order.
-     */
-    private static void writeValue(JsonGenerator g, Value v) throws IOException {
+    // ---- the writer ----
+
+    private void open(char bracket) {
+        separate();
+        put((byte) bracket);
+        depth++;
+        if (depth >= 64) throw new IllegalArgumentException("audit record nested too deeply");
+        emptyAtDepth |= 1L << depth;
+    }
+
+    private void close(char bracket) {
+        put((byte) bracket);
+        depth--;
+    }
+
+    private AuditRecordEncoder name(String name) {
+        separate();
+        quoted(name);
+        put((byte) ':');
+        afterName = true;
+        return this;
+    }
+
+    /** The comma before a member, unless it is the first of its object or array (or follows its name). */
+    private void separate() {
+        if (afterName) {
+            afterName = false;
+        } else if ((emptyAtDepth & 1L << depth) == 0 && depth > 0) {
+            put((byte) ',');
+        }
+        emptyAtDepth &= ~(1L << depth);
+    }
+
+    private void string(String s) {
+        separate();
+        if (s == null) {
+            ascii("null");
+        } else {
+            quoted(s);
+        }
+    }
+
+    private void literal(String ascii) {
+        separate();
+        ascii(ascii);
+    }
+
+    private void number(long n) {
+        literal(Long.toString(n));
+    }
+
+    private void strings(List<String> items) {
+        open('[');
+        for (String s : items) string(s);
+        close(']');
+    }
+
+    /** A policy value; objects keep the value's (sorted) key order, sets are written as arrays. */
+    private void value(Value v) {
         switch (v) {
-            case StringValue s -> g.writeString(s.value());
-            case NumberValue n -> g.writeNumber(n.toString()); // as the policy engine writes numbers
-            case BoolValue b -> g.writeBoolean(b.value());
-            case NullValue ignored -> g.writeNull();
+            case StringValue s -> string(s.value());
+            case NumberValue n -> literal(n.toString()); // as the policy engine writes numbers
+            case BoolValue b -> literal(b.value() ? "true" : "false");
+            case NullValue ignored -> literal("null");
             case ArrayValue a -> {
-                g.writeStartArray();
-                for (Value e : a.elements()) writeValue(g, e);
-                g.writeEndArray();
+                open('[');
+                for (Value e : a.elements()) value(e);
+                close(']');
             }
             case SetValue s -> {
-                g.writeStartArray();
-                for (Value e : s.elements()) writeValue(g, e);
-                g.writeEndArray();
+                open('[');
+                for (Value e : s.elements()) value(e);
+                close(']');
             }
             case ObjectValue o -> {
-                g.writeStartObject();
+                open('{');
                 for (Map.Entry<Value, Value> e : o.entries().entrySet()) {
-                    g.writeFieldName(e.getKey() instanceof StringValue k ? k.value() : Json.write(e.getKey()));
-                    writeValue(g, e.getValue());
+                    name(e.getKey() instanceof StringValue k ? k.value() : Json.write(e.getKey()));
+                    value(e.getValue());
                 }
-                g.writeEndObject();
+                close('}');
             }
         }
     }
 
-    private static void writeNames(JsonGenerator g, String field, List<String> names) throws IOException {
-        g.writeArrayFieldStart(field);
-        for (String name : names) {
-            g.writeString(name);
-        }
-        g.writeEndArray();
-    }
-
-    private interface Fields {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static byte[] encode(Fields fields) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(512)) {
-            try (JsonGenerator g = AuditJson.MAPPER.createGenerator(out)) {
-                g.writeStartObject();
-                fields.write(g);
-                g.writeEndObject();
+    private void quoted(String s) {
+        ensure(s.length() + 2);
+        buf[len++] = '"';
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                if (len == buf.length) ensure(1);
+                buf[len++] = (byte) c;
+            } else if (c == '"' || c == '\\') {
+                ensure(2);
+                buf[len++] = '\\';
+                buf[len++] = (byte) c;
+            } else {
+                ensure(6);
+                buf[len++] = '\\';
+                buf[len++] = 'u';
+                buf[len++] = HEX[c >> 12 & 0xF];
+                buf[len++] = HEX[c >> 8 & 0xF];
+                buf[len++] = HEX[c >> 4 & 0xF];
+                buf[len++] = HEX[c & 0xF];
             }
-            return out.toByteArray();
-        } catch (IOException e) {
-            // Writing to memory only fails on a bug (e.g. an unencodable tree node).
-            throw new UncheckedIOException("could not encode audit record", e);
         }
+        ensure(1);
+        buf[len++] = '"';
+    }
+
+    private void ascii(String s) {
+        ensure(s.length());
+        for (int i = 0; i < s.length(); i++) buf[len++] = (byte) s.charAt(i);
+    }
+
+    private void put(byte b) {
+        ensure(1);
+        buf[len++] = b;
+    }
+
+    private void ensure(int more) {
+        if (len + more > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+    }
+
+    private byte[] toByteArray() {
+        return Arrays.copyOf(buf, len);
     }
 }

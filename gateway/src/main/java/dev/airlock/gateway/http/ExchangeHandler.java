@@ -143,6 +143,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     // ---- request side ----
 
     private void begin(HttpRequest r) {
+        ClientResponseEncoder encoder = ctx.pipeline().get(ClientResponseEncoder.class);
+        if (encoder != null) encoder.answering(r.method());
         if (r.decoderResult().isFailure()) {
             Throwable cause = r.decoderResult().cause();
             HttpResponseStatus status = cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE

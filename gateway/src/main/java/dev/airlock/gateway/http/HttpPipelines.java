@@ -8,7 +8,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -51,7 +50,7 @@ public final class HttpPipelines {
                 .setMaxInitialLineLength(limits.maxInitialLineBytes())
                 .setMaxHeaderSize(limits.maxHeaderBytes())
                 .setMaxChunkSize(64 * 1024)));
-        p.addLast("http-encoder", new HttpResponseEncoder());
+        p.addLast("http-encoder", new ClientResponseEncoder());
         H1Upstream upstream = new H1Upstream(flow.upstream(), flow.client()::close);
         p.addLast("exchange", new ExchangeHandler(flow, scheme, "HTTP/1.1", upstream, false));
     }

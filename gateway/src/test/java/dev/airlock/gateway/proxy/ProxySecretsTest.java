@@ -98,14 +98,7 @@ class ProxySecretsTest {
         int delivered = r.body().length() - "\n200".length(); // -w appends a newline and the status
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         java.util.List<com.fasterxml.jackson.databind.JsonNode> records = new java.util.ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (records.size() < 2 && System.nanoTime() < deadline) { // the outcome is written after the response
-            records.clear();
-            for (String line : gw.auditLines()) {
-                if (line.contains("/v1/two-records")) records.add(json.readTree(line));
-            }
-            if (records.size() < 2) Thread.sleep(20);
-        }
+        for (String line : gw.awaitAuditLines(l -> l.contains("/v1/two-records"), 2)) records.add(json.readTree(line));
         assertEquals(2, records.size(), "one decision and one outcome record: " + records);
         var decision = records.get(0);
         var outcome = records.get(1);

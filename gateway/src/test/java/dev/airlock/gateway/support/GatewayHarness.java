@@ -68,6 +68,21 @@ public final class GatewayHarness implements AutoCloseable {
         return Files.readAllLines(auditFile);
     }
 
+    /**
+     * The audit lines once {@code count} of them match, waiting up to five seconds: outcome
+     * records are written after the response the client already has, so a test that reads the
+     * log right after its request must wait for them.
+     */
+    public List<String> awaitAuditLines(java.util.function.Predicate<String> match, int count) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        List<String> lines = auditLines();
+        while (lines.stream().filter(match).count() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            lines = auditLines();
+        }
+        return lines.stream().filter(match).toList();
+    }
+
     @Override
     public void close() throws Exception {
         proxy.close();

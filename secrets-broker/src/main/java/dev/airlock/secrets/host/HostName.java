@@ -36,11 +36,7 @@ public sealed interface HostName permits HostName.Dns, HostName.Ip {
      * we must compare exactly what is dialed.
      */
     static Optional<HostName> parse(String raw) {
-        try {
-            return Optional.of(parseOrThrow(raw, false));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return HostNameParser.parseWire(raw);
     }
 
     /**

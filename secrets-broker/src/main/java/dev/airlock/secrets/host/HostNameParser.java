@@ -1,9 +1,12 @@
 package dev.airlock.secrets.host;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.net.IDN;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** The rules behind {@link HostName#parseOrThrow}; see there for why they are strict. */
@@ -12,8 +15,26 @@ final class HostNameParser {
     private static final Pattern LABEL = Pattern.compile("[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?");
     private static final Pattern NUMERIC_LABEL = Pattern.compile("(?:[0-9]+|0x[0-9a-f]*)");
 
+    /**
+     * Every request with a placeholder checks its host against each secret's scope, and a
+     * flow sends the same host again and again: parsing it each time cost a few percent of a
+     * proxied request. Results (refusals included) are immutable, so a bounded memo is safe.
+     */
+    private static final Cache<String, Optional<HostName>> WIRE_NAMES = Caffeine.newBuilder().maximumSize(4096).build();
 
     private HostNameParser() {}
+
+    /** {@link HostName#parse}: ASCII only, a refusal is empty. */
+    static Optional<HostName> parseWire(String raw) {
+        if (raw == null) return Optional.empty();
+        return WIRE_NAMES.get(raw, r -> {
+            try {
+                return Optional.of(parse(r, false));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        });
+    }
 
     static HostName parse(String raw, boolean allowUnicode) {
         if (raw == null || raw.isEmpty()) {
