@@ -32,7 +32,9 @@ class DemoCommandTest {
         assertTrue(o.contains("CONNECT evil.example:443  ->  403"), o);
         assertTrue(o.contains("secret placeholder blocked: DEMO_API_KEY"), o);
         assertTrue(o.contains("the API received:  nothing"), o);
-        assertTrue(o.matches("(?s).*audit: 8 records verified, chain intact.*"), o);
+        assertTrue(o.matches("(?s).*request +DONE +api\\.demo\\.test:\\d+ +GET /v1/models +200 +completed.*"), "the allowed request's outcome: " + o);
+        // connect, decision and outcome of 1; decisions of 2 and 3; connect of 4; connect and decision of 5
+        assertTrue(o.matches("(?s).*audit: 9 records verified, chain intact.*"), o);
         assertTrue(Files.readAllLines(dir.resolve("audit.jsonl")).stream().noneMatch(l -> l.contains(secret)),
                 "the audit log never holds the secret");
     }
