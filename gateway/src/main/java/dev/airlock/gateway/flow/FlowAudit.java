@@ -28,6 +28,30 @@ public final class FlowAudit {
                 .build());
     }
 
+    /**
+     * The outcome of a relayed flow (passthrough TLS, or TCP the policy let through without
+     * inspection): the bytes each way and how long it lasted. Written when both sides have
+     * closed and not waited for; the connect decision was recorded before the flow began.
+     */
+    public static CompletableFuture<Long> relayEnded(Flow flow, long bytesUp, long bytesDown, long startedNanos) {
+        Decision d = flow.connectDecision();
+        Destination dst = flow.destination();
+        return flow.gateway().audit().append(AuditRecord.builder()
+                .outcome()
+                .time(Instant.now())
+                .decisionId(d.decisionId())
+                .agent(flow.source().agent())
+                .phase(Phase.CONNECT)
+                .destination(dst.host(), HostLiteral.format(dst.address()), dst.port())
+                .bytesUp(bytesUp)
+                .bytesDown(bytesDown)
+                .durationMs((System.nanoTime() - startedNanos) / 1_000_000)
+                .allow(true)
+                .reason("relayed; both sides closed")
+                .policyRevision(d.policyRevision())
+                .build());
+    }
+
     /** Records a proxy target refused before the policy could be asked (it names no valid destination). */
     public static CompletableFuture<Long> rejectedTarget(GatewayContext gateway, Source source, String target, String reason,
                                                          String decisionId) {

@@ -61,7 +61,7 @@ public final class FlowSniffer extends ChannelInboundHandlerAdapter {
         }
         flow.sni(hello.serverName());
         if (flow.connectDecision().tls() == Decision.TlsMode.PASSTHROUGH) {
-            handOff(ctx, () -> RelayHandler.join(flow.client(), flow.upstream()));
+            handOff(ctx, this::relay);
         } else {
             decided = true;
             ctx.channel().config().setAutoRead(false);
@@ -86,12 +86,17 @@ public final class FlowSniffer extends ChannelInboundHandlerAdapter {
 
     private void onNotTls(ChannelHandlerContext ctx) {
         if (flow.connectDecision().tls() == Decision.TlsMode.PASSTHROUGH) {
-            handOff(ctx, () -> RelayHandler.join(flow.client(), flow.upstream()));
+            handOff(ctx, this::relay);
         } else if (httpPrefix(buffered) > 0) {
             handOff(ctx, () -> HttpPipelines.plain(flow));
         } else if (httpPrefix(buffered) < 0) {
             deny(ctx, "the flow is neither TLS nor HTTP, so it cannot be inspected; policy can allow it with \"tls\": \"passthrough\"");
         }
+    }
+
+    /** Bytes both ways, untouched; when both sides have closed, the flow's outcome is audited. */
+    private void relay() {
+        RelayHandler.join(flow.client(), flow.upstream(), (up, down) -> FlowAudit.relayEnded(flow, up, down, startedNanos));
     }
 
     /** Replaces this handler by what {@code install} adds, then replays the bytes read so far. */

@@ -19,26 +19,68 @@ import io.netty.channel.socket.DuplexChannel;
  * sandbox guest doing the same) gets the whole reply.
  */
 public final class RelayHandler extends ChannelInboundHandlerAdapter {
-    private final Channel peer;
+    /** Told once, when both channels of a joined pair have closed, how many bytes each side sent. */
+    public interface Ended {
+        void ended(long fromA, long fromB);
+    }
 
+    private final Channel peer;
+    private final Pair pair;
+    private long bytesRead;
+
+    /** Relays this channel's bytes to {@code peer}, counting nothing (the other direction is set up separately). */
     public RelayHandler(Channel peer) {
+        this(peer, null);
+    }
+
+    private RelayHandler(Channel peer, Pair pair) {
         this.peer = peer;
+        this.pair = pair;
     }
 
     /** Joins two channels both ways and starts reading on both. */
     public static void join(Channel a, Channel b) {
+        join(a, b, null);
+    }
+
+    /** As {@link #join(Channel, Channel)}, and reports the byte counts once both have closed. */
+    public static void join(Channel a, Channel b, Ended ended) {
         if (a instanceof DuplexChannel && b instanceof DuplexChannel) {
             a.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
             b.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         }
-        a.pipeline().addLast("relay", new RelayHandler(b));
-        b.pipeline().addLast("relay", new RelayHandler(a));
+        Pair pair = ended == null ? null : new Pair(ended);
+        RelayHandler fromA = new RelayHandler(b, pair);
+        RelayHandler fromB = new RelayHandler(a, pair);
+        if (pair != null) {
+            pair.fromA = fromA;
+            pair.fromB = fromB;
+        }
+        a.pipeline().addLast("relay", fromA);
+        b.pipeline().addLast("relay", fromB);
         a.config().setAutoRead(true);
         b.config().setAutoRead(true);
     }
 
+    /** Both halves of a joined pair; the last one to see its channel close reports. Event-loop confined per channel, hence the lock. */
+    private static final class Pair {
+        final Ended ended;
+        RelayHandler fromA;
+        RelayHandler fromB;
+        int closed;
+
+        Pair(Ended ended) {
+            this.ended = ended;
+        }
+
+        synchronized void closed() {
+            if (++closed == 2) ended.ended(fromA.bytesRead, fromB.bytesRead);
+        }
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof io.netty.buffer.ByteBuf b) bytesRead += b.readableBytes();
         peer.write(msg);
         if (!peer.isWritable()) ctx.channel().config().setAutoRead(false);
     }
@@ -71,6 +113,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closeOnFlush(peer);
+        if (pair != null) pair.closed();
     }
 
     @Override

@@ -73,6 +73,13 @@ class ProxyFeaturesTest {
                 "https://pass.test:" + gw.upstream.port() + "/raw");
         assertTrue(r.body().endsWith("200"), r.body() + r.stderr());
         assertTrue(gw.auditLines().stream().noneMatch(l -> l.contains("\"path\":\"/raw\"")), "nothing inside passthrough is inspected");
+        // When curl has closed, the relayed flow's outcome says how much went each way.
+        var outcomes = gw.awaitAuditLines(l -> l.contains("\"kind\":\"outcome\"") && l.contains("\"host\":\"pass.test\""), 1);
+        assertTrue(outcomes.size() >= 1, "an outcome for the passthrough flow: " + gw.auditLines());
+        var outcome = new com.fasterxml.jackson.databind.ObjectMapper().readTree(outcomes.getFirst());
+        assertEquals("connect", outcome.path("phase").asText());
+        assertTrue(outcome.path("bytes_up").asLong() > 200, "at least the ClientHello went up: " + outcome);
+        assertTrue(outcome.path("bytes_down").asLong() > 1000, "the server's handshake and response came down: " + outcome);
     }
 
     @Test
