@@ -191,6 +191,15 @@ final class AuditRecordEncoder {
     private void quoted(String s) {
         ensure(s.length() + 2);
         buf[len++] = '"';
+        // Most strings need no escape: copy them in bulk (the JDK's ASCII encoder is an
+        // intrinsic), checking the bytes afterwards; characters it could not encode became '?'.
+        byte[] ascii = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (ascii.length == s.length() && plain(ascii, s)) { // a surrogate pair encodes as one '?'
+            System.arraycopy(ascii, 0, buf, len, ascii.length);
+            len += ascii.length;
+            buf[len++] = '"';
+            return;
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
@@ -212,6 +221,14 @@ final class AuditRecordEncoder {
         }
         ensure(1);
         buf[len++] = '"';
+    }
+
+    private static boolean plain(byte[] ascii, String s) {
+        for (int i = 0; i < ascii.length; i++) {
+            byte b = ascii[i];
+            if (b < 0x20 || b == 0x7f || b == '"' || b == '\\' || b == '?' && s.charAt(i) != '?') return false;
+        }
+        return true;
     }
 
     private void ascii(String s) {

@@ -231,7 +231,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     if (e.secrets != null) {
-                        switch (e.secrets.broker().substitute(outbound, d.secrets())) {
+                        switch (e.secrets.broker().substitute(outbound, inspection, d.secrets())) {
                             case SubstitutionResult.Blocked b -> {
                                 e.leaks = b.leaks().stream().map(LeakFinding::secret).distinct().toList();
                                 deny(e, "secret placeholder blocked: " + b.leaks().getFirst().describe());

@@ -16,7 +16,7 @@ class EscapingTest {
     @TempDir
     Path dir;
 
-    private static final String HOSTILE = "a\nb\r\"c\"\\d\u0000e\u001b[31mf\u2028g\u202eh\ud800i\udc00j\ud83d\ude00k";
+    private static final String HOSTILE = "?q=\u00e9&r=?a\nb\r\"c\"\\d\u0000e\u001b[31mf\u2028g\u202eh\ud800i\udc00j\ud83d\ude00k";
 
     @Test
     void hostileStringsRoundTripAndStayOnOneAsciiLine() throws Exception {

@@ -66,8 +66,17 @@ public final class SecretBroker {
      *     restriction beyond each secret's own scope
      */
     public SubstitutionResult substitute(OutboundRequest request, Set<String> policyAllowed) {
-        Scan scan = scan(request);
-        RequestView view = view(request);
+        return substitute(request, inspect(request), policyAllowed);
+    }
+
+    /**
+     * As {@link #substitute(OutboundRequest, Set)}, reusing what {@link #inspect} found in this
+     * very request (the gateway inspects before deciding and substitutes after), so the
+     * request is not scanned and masked twice.
+     */
+    public SubstitutionResult substitute(OutboundRequest request, Inspection inspection, Set<String> policyAllowed) {
+        Scan scan = new Scan(inspection.hits(), inspection.secrets());
+        RequestView view = inspection.view();
         Optional<String> bodyRefusal = request.body() instanceof RequestBody.Buffered buffered
                 ? bodyRefusal(request, buffered) : Optional.empty();
         List<LeakFinding> leaks = new ArrayList<>();
