@@ -47,6 +47,8 @@ public final class MicroVm implements AutoCloseable {
     private final BootTimer bootTimer = new BootTimer();
     private final List<MmioTransport> transports = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** How long {@link #close()} waits for kicked vCPU threads to leave the guest. */
+    static final Duration THREAD_EXIT_TIMEOUT = Duration.ofSeconds(5);
 
     private MicroVm(MicroVmConfig config) throws BootException {
         if (config.devices().size() > AddressMap.VIRTIO_MAX_DEVICES) {
@@ -113,7 +115,7 @@ public final class MicroVm implements AutoCloseable {
 
     /**
      * Starts one thread per vCPU; the future completes when the VM stops (the first vCPU to
-     * stop decides why).
+     * stop decides why, and stops the others).
      */
     public synchronized CompletableFuture<VcpuStop> start() {
         if (!threads.isEmpty()) {
@@ -123,11 +125,17 @@ public final class MicroVm implements AutoCloseable {
         bootTimer.start();
         for (KvmVcpu vcpu : vcpus) {
             Thread t = Thread.ofPlatform().daemon().name("vcpu-" + vcpu.id()).start(() -> {
+                VcpuStop stop;
                 try {
-                    first.complete(new VcpuRunner(vcpu, pio, mmio, control).run());
+                    stop = new VcpuRunner(vcpu, pio, mmio, control).run();
                 } catch (RuntimeException e) {
-                    first.complete(new VcpuStop.Failed("vCPU " + vcpu.id() + ": " + e.getMessage()));
+                    stop = new VcpuStop.Failed("vCPU " + vcpu.id() + ": " + e.getMessage());
                 }
+                // The other vCPUs may be halted in the guest, or still waiting for their
+                // start-up IPI: only a kick brings them back to notice that the VM stopped.
+                control.requestStop(stop);
+                kickAll();
+                first.complete(control.stopRequest());
             });
             threads.add(t);
         }
@@ -147,13 +155,24 @@ public final class MicroVm implements AutoCloseable {
     }
 
     /**
-     * Asks every vCPU to stop at its next exit. A vCPU halted inside the kernel only notices
-     * when something (an interrupt) makes it exit.
+     * Stops every vCPU: each is kicked out of the guest (running, halted, or waiting for its
+     * start-up IPI) and its thread ends. Returns at once; {@link #close()} waits for the threads.
      */
     public void requestStop(String why) {
         control.requestStop(new VcpuStop.Requested(why));
+        kickAll();
+    }
+
+    private void kickAll() {
         for (KvmVcpu vcpu : vcpus) {
-            vcpu.requestImmediateExit();
+            vcpu.kick();
+        }
+    }
+
+    /** The vCPU threads, for tests that check none is left behind. */
+    List<Thread> vcpuThreads() {
+        synchronized (this) {
+            return List.copyOf(threads);
         }
     }
 
@@ -170,22 +189,38 @@ public final class MicroVm implements AutoCloseable {
     }
 
     /**
-     * Releases the VM. vCPU threads still inside the guest (a halted vCPU waiting in the kernel)
-     * keep their vCPU: their file descriptor and kvm_run mapping are not released under them.
+     * Stops the VM if it still runs, waits for its vCPU threads, and releases it. A vCPU whose
+     * thread has not ended within {@link #THREAD_EXIT_TIMEOUT} (a kick that could not be
+     * delivered) keeps its file descriptor and kvm_run mapping, and with it the VM and guest
+     * RAM: they are never released under a thread that may still be inside KVM_RUN.
      */
     @Override
     public void close() {
+        requestStop("closed");
+        long deadline = System.nanoTime() + THREAD_EXIT_TIMEOUT.toNanos();
+        boolean anyRunning = false;
+        List<Thread> started = vcpuThreads();
         for (int i = 0; i < vcpus.size(); i++) {
-            boolean running = i < threads.size() && threads.get(i).isAlive();
-            if (!running) {
+            Thread t = i < started.size() ? started.get(i) : null;
+            if (t != null && !join(t, deadline)) {
+                anyRunning = true;
+            } else {
                 vcpus.get(i).close();
             }
         }
-        boolean anyRunning = threads.stream().anyMatch(Thread::isAlive);
         if (!anyRunning) {
             vm.close();
             memory.close();
         }
         kvm.close();
+    }
+
+    private static boolean join(Thread t, long deadlineNanos) {
+        try {
+            return t.join(Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !t.isAlive();
+        }
     }
 }
