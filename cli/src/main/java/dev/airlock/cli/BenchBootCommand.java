@@ -4,6 +4,7 @@ import dev.airlock.netstack.StackConfig;
 import dev.airlock.vmm.KvmSpeed;
 import dev.airlock.vmm.MicroVm;
 import dev.airlock.vmm.MicroVmConfig;
+import dev.airlock.vmm.boot.BootFile;
 import dev.airlock.vmm.boot.CpuidFilter;
 import dev.airlock.vmm.exec.ExecChannel;
 import dev.airlock.vmm.image.GuestImage;
@@ -106,7 +107,7 @@ final class BenchBootCommand implements Callable<Integer> {
             @Override
             public void stderr(byte[] bytes) {}
         });
-        return new MicroVmConfig((long) memMib << 20, 1, Files.readAllBytes(img.kernel()), Files.readAllBytes(img.initramfs()),
+        return new MicroVmConfig((long) memMib << 20, 1, BootFile.read(img.kernel()), BootFile.read(img.initramfs()),
                 MicroVmRunner.cmdline(StackConfig.defaults()), CpuidFilter.NESTED_SAFE, OutputStream.nullOutputStream(),
                 List.of(new VirtioNet(new byte[] {2, (byte) 0xa1, 0x0c, 0, 0, 2}, new NetstackPort()), new VirtioConsole(channel),
                         new VirtioRng()));

@@ -7,6 +7,7 @@ import dev.airlock.netstack.StackConfig;
 import dev.airlock.netstack.packet.Ip4;
 import dev.airlock.vmm.MicroVm;
 import dev.airlock.vmm.MicroVmConfig;
+import dev.airlock.vmm.boot.BootFile;
 import dev.airlock.vmm.boot.CpuidFilter;
 import dev.airlock.vmm.exec.ExecChannel;
 import dev.airlock.vmm.exec.ExecRequest;
@@ -143,7 +144,7 @@ final class MicroVmRunner {
         byte[] mac = {0x02, (byte) 0xa1, 0x0c, 0, 0, 0x02};
         VirtioConsole hvc = new VirtioConsole(channel);
         MicroVmConfig config = new MicroVmConfig(settings.memoryBytes(), settings.cpus(),
-                Files.readAllBytes(settings.image().kernel()), Files.readAllBytes(settings.image().initramfs()),
+                BootFile.read(settings.image().kernel()), BootFile.read(settings.image().initramfs()),
                 cmdline(net), CpuidFilter.NESTED_SAFE, console,
                 List.of(new VirtioNet(mac, port), hvc, new VirtioRng()));
         ExecRequest request = new ExecRequest(command, environment(), files());

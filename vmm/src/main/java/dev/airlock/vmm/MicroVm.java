@@ -19,6 +19,9 @@ import dev.airlock.vmm.vcpu.VcpuRunner;
 import dev.airlock.vmm.vcpu.VcpuStop;
 import dev.airlock.vmm.vcpu.VmControl;
 import dev.airlock.vmm.virtio.transport.MmioTransport;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +50,8 @@ public final class MicroVm implements AutoCloseable {
     private final BootTimer bootTimer = new BootTimer();
     private final List<MmioTransport> transports = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** "\x7fELF" read as a little-endian int. */
+    private static final int ELF_MAGIC = 0x464c457f;
     /** How long {@link #close()} waits for kicked vCPU threads to leave the guest. */
     static final Duration THREAD_EXIT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -86,11 +91,13 @@ public final class MicroVm implements AutoCloseable {
             vcpus.add(vcpu);
         }
         KvmVcpu boot = vcpus.get(0);
-        if (isElf(config.kernel())) {
-            PvhLoader.Loaded l = PvhLoader.load(memory, config.kernel(), config.cmdline(), config.initrd(), rsdp);
+        MemorySegment kernel = config.kernel().bytes();
+        MemorySegment initrd = config.initrd() == null ? null : config.initrd().bytes();
+        if (isElf(kernel)) {
+            PvhLoader.Loaded l = PvhLoader.load(memory, kernel, config.cmdline(), initrd, rsdp);
             VcpuBoot.enterPvh(boot, memory, l.entry(), l.startInfo());
         } else {
-            LinuxLoader.Loaded l = LinuxLoader.load(memory, config.kernel(), config.cmdline(), config.initrd(), rsdp);
+            LinuxLoader.Loaded l = LinuxLoader.load(memory, kernel, config.cmdline(), initrd, rsdp);
             VcpuBoot.enterLongMode(boot, memory, l.entry(), l.bootParams());
         }
     }
@@ -100,8 +107,8 @@ public final class MicroVm implements AutoCloseable {
         return new MicroVm(config);
     }
 
-    private static boolean isElf(byte[] image) {
-        return image.length >= 4 && image[0] == 0x7f && image[1] == 'E' && image[2] == 'L' && image[3] == 'F';
+    private static boolean isElf(MemorySegment image) {
+        return image.byteSize() >= 4 && image.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0) == ELF_MAGIC;
     }
 
     public Serial8250 serial() {

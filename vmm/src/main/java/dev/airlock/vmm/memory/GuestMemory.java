@@ -132,6 +132,12 @@ public final class GuestMemory implements AutoCloseable {
         MemorySegment.copy(src, offset, ram, ValueLayout.JAVA_BYTE, gpa, length);
     }
 
+    /** Copies {@code length} bytes of {@code src} from {@code offset} to {@code gpa}. */
+    public void write(long gpa, MemorySegment src, long offset, long length) {
+        check(gpa, length);
+        MemorySegment.copy(src, offset, ram, gpa, length);
+    }
+
     /** Copies the remaining bytes of {@code src} to {@code gpa}, advancing its position. */
     public void write(long gpa, ByteBuffer src) {
         int n = src.remaining();
