@@ -8,6 +8,7 @@ import dev.airlock.netstack.StackConfig;
 import dev.airlock.netstack.tap.TapLink;
 import dev.airlock.policy.ast.RegoException;
 import dev.airlock.vmm.KvmSpeed;
+import dev.airlock.vmm.MicroVmConfig;
 import dev.airlock.vmm.image.GuestImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -83,6 +84,10 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (cpus < 1 || cpus > MicroVmConfig.MAX_VCPUS) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--cpus must be between 1 and " + MicroVmConfig.MAX_VCPUS + ", not " + cpus);
+        }
         switch (isolation.toLowerCase(Locale.ROOT)) {
             case "microvm" -> {
                 KvmSpeed speed = KvmSpeed.probe();

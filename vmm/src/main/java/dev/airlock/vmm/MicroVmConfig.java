@@ -18,12 +18,15 @@ import java.util.List;
 public record MicroVmConfig(long memoryBytes, int vcpus, BootFile kernel, BootFile initrd, String cmdline,
                             CpuidFilter cpuid, OutputStream console, List<VirtioDevice> devices) {
 
+    /** The most vCPUs a VM can have. */
+    public static final int MAX_VCPUS = 32;
+
     public MicroVmConfig {
         if (memoryBytes <= (2 << 20) || memoryBytes % (2 << 20) != 0) {
             throw new IllegalArgumentException("guest memory must be a multiple of 2 MiB above 2 MiB, got " + memoryBytes);
         }
-        if (vcpus < 1 || vcpus > 32) {
-            throw new IllegalArgumentException("between 1 and 32 vCPUs, got " + vcpus);
+        if (vcpus < 1 || vcpus > MAX_VCPUS) {
+            throw new IllegalArgumentException("between 1 and " + MAX_VCPUS + " vCPUs, got " + vcpus);
         }
         devices = List.copyOf(devices);
     }
