@@ -39,6 +39,11 @@ import java.util.concurrent.TimeoutException;
  */
 public final class MicroVm implements AutoCloseable {
 
+    /**
+     * Kept for the VM's lifetime: it holds the {@link dev.airlock.vmm.boot.BootFile}s, which
+     * stay shared with every other VM booting the same files only while some VM refers to them.
+     */
+    private final MicroVmConfig config;
     private final Kvm kvm;
     private final KvmVm vm;
     private final GuestMemory memory;
@@ -59,6 +64,7 @@ public final class MicroVm implements AutoCloseable {
         if (config.devices().size() > AddressMap.VIRTIO_MAX_DEVICES) {
             throw new IllegalArgumentException("at most " + AddressMap.VIRTIO_MAX_DEVICES + " virtio devices");
         }
+        this.config = config;
         kvm = Kvm.open();
         vm = kvm.createVm();
         vm.setTssAddress(AddressMap.KVM_TSS_ADDRESS);
@@ -181,6 +187,11 @@ public final class MicroVm implements AutoCloseable {
         synchronized (this) {
             return List.copyOf(threads);
         }
+    }
+
+    /** Guest RAM resident in host memory now: the part of this VM's memory the guest has touched. */
+    public long guestRamResidentBytes() {
+        return memory.residentBytes();
     }
 
     /** Counters of every device, by device ("uart", "virtio0:net", ...). */

@@ -76,6 +76,8 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), true);
     private static final MethodHandle SIGNAL = bind("signal",
             FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS), true);
+    private static final MethodHandle MINCORE = bind("mincore",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS), true);
     private static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT), false);
     private static final MethodHandle GETPID = bind("getpid", FunctionDescriptor.of(JAVA_INT), false);
     private static final MethodHandle TGKILL = bind("tgkill",
@@ -217,6 +219,18 @@ final class Libc {
         try {
             long n = (long) WRITE.invokeExact(CAPTURED.get(), fd, buf, buf.byteSize());
             return n >= 0 ? n : -lastErrno();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** mincore(2): one byte per page of {@code mapping} (page-aligned), bit 0 set when resident. */
+    static void mincore(MemorySegment mapping, MemorySegment vector) {
+        try {
+            int rc = (int) MINCORE.invokeExact(CAPTURED.get(), mapping, mapping.byteSize(), vector);
+            if (rc < 0) {
+                throw failure("mincore", lastErrno());
+            }
         } catch (Throwable t) {
             throw rethrow(t);
         }

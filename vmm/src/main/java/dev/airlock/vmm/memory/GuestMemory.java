@@ -67,6 +67,11 @@ public final class GuestMemory implements AutoCloseable {
         return ram.asSlice(gpa, length);
     }
 
+    /** Bytes of guest RAM resident in host memory: what the guest (and the monitor) touched so far. */
+    public long residentBytes() {
+        return AnonymousMemory.residentBytes(ram);
+    }
+
     /** The whole RAM mapping, for registering it with KVM. */
     public MemorySegment hostSegment() {
         return ram;
