@@ -9,7 +9,8 @@
 #   - boot-to-init: airlock from vCPU start to /init's write to the boot-timer port, QEMU from
 #     process start to /init's "airlock-init: started" line on the serial console,
 #   - `airlock run --isolation microvm -- true` wall time,
-#   - resident memory each additional VM adds to one JVM (VMs started, run SETTLE seconds).
+#   - resident memory each additional VM adds to one JVM (VMs started, run SETTLE seconds), and how
+#     much of it is the VM's own guest RAM (pages the guest touched) rather than monitor overhead.
 # A boot that does not reach init within TIMEOUT is reported as such, not retried.
 set -euo pipefail
 
@@ -96,5 +97,7 @@ case "$boot" in none*) boot_cell="$boot" ;; *) boot_cell="${boot} ms" ;; esac
 echo "| boot to /init | $boot_cell | $qemu_result |"
 echo "| \`run -- true\` wall time | $run_result | — |"
 echo "| resident memory per additional VM ($(get vms) VMs, ${settle} s running) | $(get rss_per_vm_kib) KiB | — |"
+echo "| … of it the VM's own guest RAM (touched pages) | $(get guest_ram_per_vm_kib) KiB | — |"
+echo "| … beyond guest RAM | $(get beyond_guest_ram_per_vm_kib) KiB | — |"
 echo
 echo "Command: \`TIMEOUT=$timeout_s VMS=$vms SETTLE=$settle test/bench/boot/run.sh\`"

@@ -7,6 +7,7 @@ import dev.airlock.netstack.StackConfig;
 import dev.airlock.netstack.packet.Ip4;
 import dev.airlock.vmm.MicroVm;
 import dev.airlock.vmm.MicroVmConfig;
+import dev.airlock.vmm.boot.BootFile;
 import dev.airlock.vmm.boot.CpuidFilter;
 import dev.airlock.vmm.exec.ExecChannel;
 import dev.airlock.vmm.exec.ExecRequest;
@@ -54,9 +55,11 @@ final class MicroVmRunner {
 
     /**
      * @param memoryBytes      guest RAM
+     * @param stopTimeout      how long the command has to exit after the first SIGINT/SIGTERM before the VM is stopped
      * @param consoleToStderr  copy the guest's serial console to stderr (--verbose)
      */
-    record Settings(GuestImage image, long memoryBytes, int cpus, Duration bootTimeout, boolean consoleToStderr) {}
+    record Settings(GuestImage image, long memoryBytes, int cpus, Duration bootTimeout, Duration stopTimeout,
+                    boolean consoleToStderr) {}
 
     /** What one run measured, for `run` and the boot benchmark. */
     record Outcome(int status, Duration bootToInit, Duration bootToAgent, Duration total, String consoleTail) {}
@@ -143,7 +146,7 @@ final class MicroVmRunner {
         byte[] mac = {0x02, (byte) 0xa1, 0x0c, 0, 0, 0x02};
         VirtioConsole hvc = new VirtioConsole(channel);
         MicroVmConfig config = new MicroVmConfig(settings.memoryBytes(), settings.cpus(),
-                Files.readAllBytes(settings.image().kernel()), Files.readAllBytes(settings.image().initramfs()),
+                BootFile.read(settings.image().kernel()), BootFile.read(settings.image().initramfs()),
                 cmdline(net), CpuidFilter.NESTED_SAFE, console,
                 List.of(new VirtioNet(mac, port), hvc, new VirtioRng()));
         ExecRequest request = new ExecRequest(command, environment(), files());
@@ -151,45 +154,80 @@ final class MicroVmRunner {
         try (SandboxNetwork network = SandboxNetwork.start(gateway, new Source(agent, vmId, Map.of()), net, port, loop);
              MicroVm vm = MicroVm.create(config)) {
             CompletableFuture<VcpuStop> stopped = vm.start();
-            try {
-                CompletableFuture.anyOf(channel.hello(), stopped).get(settings.bootTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                vm.requestStop("boot timeout");
-                log.println("airlock run: the guest did not start its exec agent within " + settings.bootTimeout().toSeconds()
-                        + " s (" + dev.airlock.vmm.KvmSpeed.probe().describe() + ")");
-                return failed(console, started, vm, log);
-            }
-            if (!channel.hello().isDone() || channel.hello().isCompletedExceptionally()) {
-                log.println("airlock run: the VM stopped before its exec agent started: " + stopped.getNow(null));
-                return failed(console, started, vm, log);
-            }
-            Duration toAgent = Duration.ofNanos(System.nanoTime() - started);
-            channel.start(request);
-            pumpStdin(stdin, channel, hvc);
-            int status;
-            try {
-                CompletableFuture.anyOf(channel.exit(), stopped).get();
-                if (!channel.exit().isDone()) {
-                    log.println("airlock run: the VM stopped before the command finished: " + stopped.getNow(null));
+            CompletableFuture<Object> ended = CompletableFuture.anyOf(channel.exit(), stopped);
+            SignalForwarding signals = new SignalForwarding(new SignalForwarding.Target() {
+                @Override
+                public void forward(int signal) {
+                    channel.signal(signal);
+                }
+
+                @Override
+                public void tearDown(String why) {
+                    vm.requestStop(why);
+                }
+            }, settings.stopTimeout(), ended);
+            try (TerminalSignals handlers = TerminalSignals.install(signals::received)) {
+                try {
+                    CompletableFuture.anyOf(channel.hello(), stopped).get(settings.bootTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    vm.requestStop("boot timeout");
+                    log.println("airlock run: the guest did not start its exec agent within " + settings.bootTimeout().toSeconds()
+                            + " s (" + dev.airlock.vmm.KvmSpeed.probe().describe() + ")");
                     return failed(console, started, vm, log);
                 }
-                status = channel.exit().get();
-            } catch (ExecutionException e) {
-                log.println("airlock run: " + e.getCause().getMessage());
-                vm.requestStop("exec protocol violation");
-                return failed(console, started, vm, log);
+                if (signals.firstSignal() != 0) {
+                    return interrupted(signals, started, vm, log, console);
+                }
+                if (!channel.hello().isDone() || channel.hello().isCompletedExceptionally()) {
+                    log.println("airlock run: the VM stopped before its exec agent started: " + stopped.getNow(null));
+                    return failed(console, started, vm, log);
+                }
+                Duration toAgent = Duration.ofNanos(System.nanoTime() - started);
+                signals.start(() -> channel.start(request));
+                if (!signals.started()) {
+                    return interrupted(signals, started, vm, log, console);
+                }
+                pumpStdin(stdin, channel, hvc);
+                int status;
+                try {
+                    ended.get();
+                    if (!channel.exit().isDone()) {
+                        if (signals.firstSignal() != 0) {
+                            return interrupted(signals, started, vm, log, console);
+                        }
+                        log.println("airlock run: the VM stopped before the command finished: " + stopped.getNow(null));
+                        return failed(console, started, vm, log);
+                    }
+                    status = channel.exit().get();
+                } catch (ExecutionException e) {
+                    log.println("airlock run: " + e.getCause().getMessage());
+                    vm.requestStop("exec protocol violation");
+                    return failed(console, started, vm, log);
+                }
+                if (channel.failure() != null) {
+                    log.println("airlock run: " + channel.failure());
+                }
+                try {
+                    stopped.get(2, TimeUnit.SECONDS); // the guest resets itself once the agent returns
+                } catch (TimeoutException e) {
+                    vm.requestStop("command finished");
+                }
+                return new Outcome(status, vm.bootTimer().initReached().getNow(null), toAgent,
+                        Duration.ofNanos(System.nanoTime() - started), console.tail());
             }
-            if (channel.failure() != null) {
-                log.println("airlock run: " + channel.failure());
-            }
-            try {
-                stopped.get(2, TimeUnit.SECONDS); // the guest resets itself once the agent returns
-            } catch (TimeoutException e) {
-                vm.requestStop("command finished");
-            }
-            return new Outcome(status, vm.bootTimer().initReached().getNow(null), toAgent,
-                    Duration.ofNanos(System.nanoTime() - started), console.tail());
         }
+    }
+
+    /** A signal ended the run by stopping the VM: the status a shell gives a job the signal killed. */
+    private static Outcome interrupted(SignalForwarding signals, long started, MicroVm vm, java.io.PrintWriter log,
+                                       ConsoleTail console) {
+        vm.requestStop("interrupted"); // already stopping: this only makes sure
+        log.println("airlock run: " + SignalForwarding.name(signals.firstSignal())
+                + (signals.started() ? ": the command did not exit in time; the VM was stopped"
+                        : " while the VM was starting; the VM was stopped"));
+        log.flush();
+        return new Outcome(signals.exitStatus(), vm.bootTimer().initReached().getNow(null), null,
+                Duration.ofNanos(System.nanoTime() - started), console.tail());
     }
 
     private static Outcome failed(ConsoleTail console, long started, MicroVm vm, java.io.PrintWriter log) {

@@ -8,6 +8,7 @@ import dev.airlock.netstack.StackConfig;
 import dev.airlock.netstack.tap.TapLink;
 import dev.airlock.policy.ast.RegoException;
 import dev.airlock.vmm.KvmSpeed;
+import dev.airlock.vmm.MicroVmConfig;
 import dev.airlock.vmm.image.GuestImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -40,7 +41,8 @@ import picocli.CommandLine.Spec;
             "--isolation microvm: a KVM microVM (build its image with `airlock image build`).",
             "--isolation netns (Linux, root): a network namespace wired to airlock's own TCP/IP stack.",
             "--isolation auto (default): microvm where /dev/kvm runs at hardware speed, netns otherwise.",
-            "The command's exit code is airlock's exit code."})
+            "The command's exit code is airlock's exit code. In a microVM, Ctrl-C and SIGTERM are passed on to",
+            "the command; if it has not exited --stop-timeout seconds later the VM is stopped (exit 130/143)."})
 final class RunCommand implements Callable<Integer> {
     static final int FAILED = 1;
     static final int NOT_AVAILABLE = 2;
@@ -67,6 +69,11 @@ final class RunCommand implements Callable<Integer> {
             description = "How long the microVM may take to start its exec agent (default: ${DEFAULT-VALUE}).")
     long bootTimeoutSeconds;
 
+    @Option(names = "--stop-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "After Ctrl-C or SIGTERM (passed on to the command), how long the command has to exit"
+                    + " before the microVM is stopped (default: ${DEFAULT-VALUE}).")
+    long stopTimeoutSeconds;
+
     @Option(names = "--verbose", description = "Copy the microVM's serial console to stderr.")
     boolean verbose;
 
@@ -83,6 +90,10 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (cpus < 1 || cpus > MicroVmConfig.MAX_VCPUS) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--cpus must be between 1 and " + MicroVmConfig.MAX_VCPUS + ", not " + cpus);
+        }
         switch (isolation.toLowerCase(Locale.ROOT)) {
             case "microvm" -> {
                 KvmSpeed speed = KvmSpeed.probe();
@@ -135,7 +146,8 @@ final class RunCommand implements Callable<Integer> {
         try (g) {
             MicroVmRunner runner = new MicroVmRunner(g.context(), g.group().next(), agent,
                     g.context().tls().ca().directory().certificateFile(),
-                    new MicroVmRunner.Settings(img, bytes, cpus, Duration.ofSeconds(bootTimeoutSeconds), verbose));
+                    new MicroVmRunner.Settings(img, bytes, cpus, Duration.ofSeconds(bootTimeoutSeconds),
+                            Duration.ofSeconds(stopTimeoutSeconds), verbose));
             return runner.run(command, System.in, System.out, System.err, err).status();
         }
     }

@@ -61,6 +61,15 @@ class CliUsageTest {
     }
 
     @Test
+    void runRefusesAVcpuCountTheMicroVmCannotHave() {
+        for (String n : new String[] {"0", "33"}) {
+            CliRun r = CliRun.of("run", "--isolation", "microvm", "--cpus", n, "--", "true");
+            assertEquals(2, r.exitCode());
+            assertTrue(r.err().contains("--cpus must be between 1 and 32, not " + n), r.err());
+        }
+    }
+
+    @Test
     void runInAMicroVmWithoutAnImageSaysHowToBuildOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         CliRun r = CliRun.of("run", "--isolation", "microvm", "--image", dir.toString(), "--", "true");
         assertEquals(MicroVmRunner.SANDBOX_FAILED, r.exitCode());

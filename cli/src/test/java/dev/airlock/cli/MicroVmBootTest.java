@@ -70,7 +70,8 @@ class MicroVmBootTest {
                     new UpstreamDialer(new Resolver(pool, Map.of("api.test", List.of(InetAddress.getByName("127.0.0.1")))), 5000),
                     new TlsContexts(ca, List.of(upstream.caPem())), audit,
                     SecretsStore.open(dir.resolve("secrets.yaml"), dir.resolve("state")), GatewayLimits.DEFAULTS);
-            MicroVmRunner.Settings settings = new MicroVmRunner.Settings(image, 256 << 20, 1, Duration.ofSeconds(60), false);
+            MicroVmRunner.Settings settings = new MicroVmRunner.Settings(image, 256 << 20, 1, Duration.ofSeconds(60),
+                    Duration.ofSeconds(10), false);
             String url = "https://api.test:" + upstream.port() + "/v1/models";
             CompletableFuture<Run> allowed = CompletableFuture.supplyAsync(() -> run(gateway, group, ca, settings,
                     "wget -q -O - --header \"Authorization: Bearer $API_KEY\" " + url));

@@ -19,6 +19,9 @@ import dev.airlock.vmm.vcpu.VcpuRunner;
 import dev.airlock.vmm.vcpu.VcpuStop;
 import dev.airlock.vmm.vcpu.VmControl;
 import dev.airlock.vmm.virtio.transport.MmioTransport;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +39,11 @@ import java.util.concurrent.TimeoutException;
  */
 public final class MicroVm implements AutoCloseable {
 
+    /**
+     * Kept for the VM's lifetime: it holds the {@link dev.airlock.vmm.boot.BootFile}s, which
+     * stay shared with every other VM booting the same files only while some VM refers to them.
+     */
+    private final MicroVmConfig config;
     private final Kvm kvm;
     private final KvmVm vm;
     private final GuestMemory memory;
@@ -47,11 +55,16 @@ public final class MicroVm implements AutoCloseable {
     private final BootTimer bootTimer = new BootTimer();
     private final List<MmioTransport> transports = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** "\x7fELF" read as a little-endian int. */
+    private static final int ELF_MAGIC = 0x464c457f;
+    /** How long {@link #close()} waits for kicked vCPU threads to leave the guest. */
+    static final Duration THREAD_EXIT_TIMEOUT = Duration.ofSeconds(5);
 
     private MicroVm(MicroVmConfig config) throws BootException {
         if (config.devices().size() > AddressMap.VIRTIO_MAX_DEVICES) {
             throw new IllegalArgumentException("at most " + AddressMap.VIRTIO_MAX_DEVICES + " virtio devices");
         }
+        this.config = config;
         kvm = Kvm.open();
         vm = kvm.createVm();
         vm.setTssAddress(AddressMap.KVM_TSS_ADDRESS);
@@ -84,11 +97,13 @@ public final class MicroVm implements AutoCloseable {
             vcpus.add(vcpu);
         }
         KvmVcpu boot = vcpus.get(0);
-        if (isElf(config.kernel())) {
-            PvhLoader.Loaded l = PvhLoader.load(memory, config.kernel(), config.cmdline(), config.initrd(), rsdp);
+        MemorySegment kernel = config.kernel().bytes();
+        MemorySegment initrd = config.initrd() == null ? null : config.initrd().bytes();
+        if (isElf(kernel)) {
+            PvhLoader.Loaded l = PvhLoader.load(memory, kernel, config.cmdline(), initrd, rsdp);
             VcpuBoot.enterPvh(boot, memory, l.entry(), l.startInfo());
         } else {
-            LinuxLoader.Loaded l = LinuxLoader.load(memory, config.kernel(), config.cmdline(), config.initrd(), rsdp);
+            LinuxLoader.Loaded l = LinuxLoader.load(memory, kernel, config.cmdline(), initrd, rsdp);
             VcpuBoot.enterLongMode(boot, memory, l.entry(), l.bootParams());
         }
     }
@@ -98,8 +113,8 @@ public final class MicroVm implements AutoCloseable {
         return new MicroVm(config);
     }
 
-    private static boolean isElf(byte[] image) {
-        return image.length >= 4 && image[0] == 0x7f && image[1] == 'E' && image[2] == 'L' && image[3] == 'F';
+    private static boolean isElf(MemorySegment image) {
+        return image.byteSize() >= 4 && image.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0) == ELF_MAGIC;
     }
 
     public Serial8250 serial() {
@@ -113,7 +128,7 @@ public final class MicroVm implements AutoCloseable {
 
     /**
      * Starts one thread per vCPU; the future completes when the VM stops (the first vCPU to
-     * stop decides why).
+     * stop decides why, and stops the others).
      */
     public synchronized CompletableFuture<VcpuStop> start() {
         if (!threads.isEmpty()) {
@@ -123,11 +138,17 @@ public final class MicroVm implements AutoCloseable {
         bootTimer.start();
         for (KvmVcpu vcpu : vcpus) {
             Thread t = Thread.ofPlatform().daemon().name("vcpu-" + vcpu.id()).start(() -> {
+                VcpuStop stop;
                 try {
-                    first.complete(new VcpuRunner(vcpu, pio, mmio, control).run());
+                    stop = new VcpuRunner(vcpu, pio, mmio, control).run();
                 } catch (RuntimeException e) {
-                    first.complete(new VcpuStop.Failed("vCPU " + vcpu.id() + ": " + e.getMessage()));
+                    stop = new VcpuStop.Failed("vCPU " + vcpu.id() + ": " + e.getMessage());
                 }
+                // The other vCPUs may be halted in the guest, or still waiting for their
+                // start-up IPI: only a kick brings them back to notice that the VM stopped.
+                control.requestStop(stop);
+                kickAll();
+                first.complete(control.stopRequest());
             });
             threads.add(t);
         }
@@ -147,14 +168,30 @@ public final class MicroVm implements AutoCloseable {
     }
 
     /**
-     * Asks every vCPU to stop at its next exit. A vCPU halted inside the kernel only notices
-     * when something (an interrupt) makes it exit.
+     * Stops every vCPU: each is kicked out of the guest (running, halted, or waiting for its
+     * start-up IPI) and its thread ends. Returns at once; {@link #close()} waits for the threads.
      */
     public void requestStop(String why) {
         control.requestStop(new VcpuStop.Requested(why));
+        kickAll();
+    }
+
+    private void kickAll() {
         for (KvmVcpu vcpu : vcpus) {
-            vcpu.requestImmediateExit();
+            vcpu.kick();
         }
+    }
+
+    /** The vCPU threads, for tests that check none is left behind. */
+    List<Thread> vcpuThreads() {
+        synchronized (this) {
+            return List.copyOf(threads);
+        }
+    }
+
+    /** Guest RAM resident in host memory now: the part of this VM's memory the guest has touched. */
+    public long guestRamResidentBytes() {
+        return memory.residentBytes();
     }
 
     /** Counters of every device, by device ("uart", "virtio0:net", ...). */
@@ -170,22 +207,38 @@ public final class MicroVm implements AutoCloseable {
     }
 
     /**
-     * Releases the VM. vCPU threads still inside the guest (a halted vCPU waiting in the kernel)
-     * keep their vCPU: their file descriptor and kvm_run mapping are not released under them.
+     * Stops the VM if it still runs, waits for its vCPU threads, and releases it. A vCPU whose
+     * thread has not ended within {@link #THREAD_EXIT_TIMEOUT} (a kick that could not be
+     * delivered) keeps its file descriptor and kvm_run mapping, and with it the VM and guest
+     * RAM: they are never released under a thread that may still be inside KVM_RUN.
      */
     @Override
     public void close() {
+        requestStop("closed");
+        long deadline = System.nanoTime() + THREAD_EXIT_TIMEOUT.toNanos();
+        boolean anyRunning = false;
+        List<Thread> started = vcpuThreads();
         for (int i = 0; i < vcpus.size(); i++) {
-            boolean running = i < threads.size() && threads.get(i).isAlive();
-            if (!running) {
+            Thread t = i < started.size() ? started.get(i) : null;
+            if (t != null && !join(t, deadline)) {
+                anyRunning = true;
+            } else {
                 vcpus.get(i).close();
             }
         }
-        boolean anyRunning = threads.stream().anyMatch(Thread::isAlive);
         if (!anyRunning) {
             vm.close();
             memory.close();
         }
         kvm.close();
+    }
+
+    private static boolean join(Thread t, long deadlineNanos) {
+        try {
+            return t.join(Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !t.isAlive();
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.airlock.vmm;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.airlock.vmm.boot.BootFile;
 import dev.airlock.vmm.boot.CpuidFilter;
 import dev.airlock.vmm.image.CpioWriter;
 import dev.airlock.vmm.kvm.Kvm;
@@ -10,7 +11,6 @@ import dev.airlock.vmm.virtio.rng.VirtioRng;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -49,8 +49,8 @@ class LinuxBootTest {
                 }
             }
         };
-        MicroVmConfig config = new MicroVmConfig(256 << 20, 1, Files.readAllBytes(Path.of(kernelPath)),
-                initrd.toByteArray(), "console=ttyS0 earlyprintk=serial,ttyS0 reboot=k panic=-1",
+        MicroVmConfig config = new MicroVmConfig(256 << 20, 1, BootFile.read(Path.of(kernelPath)),
+                BootFile.of("initrd", initrd.toByteArray()), "console=ttyS0 earlyprintk=serial,ttyS0 reboot=k panic=-1",
                 CpuidFilter.NESTED_SAFE, console, List.of(new VirtioRng()));
         try (MicroVm vm = MicroVm.create(config)) {
             vm.start();

@@ -3,6 +3,7 @@ package dev.airlock.vmm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.airlock.vmm.boot.BootFile;
 import dev.airlock.vmm.boot.CpuidFilter;
 import dev.airlock.vmm.kvm.Kvm;
 import dev.airlock.vmm.testing.Toolchain;
@@ -77,7 +78,7 @@ class MicroVmTest {
             @Override
             public void connect(FrameSink guest) {}
         };
-        MicroVmConfig config = new MicroVmConfig(16 << 20, 1, kernel, null, "console=ttyS0 quiet",
+        MicroVmConfig config = new MicroVmConfig(16 << 20, 1, BootFile.of("kernel.elf", kernel), null, "console=ttyS0 quiet",
                 CpuidFilter.NESTED_SAFE, console,
                 List.of(new VirtioNet(new byte[] {2, 0, 0, 0, 0, 9}, nowhere), new VirtioRng()));
         try (MicroVm vm = MicroVm.create(config)) {

@@ -1,5 +1,6 @@
 package dev.airlock.vmm.boot;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -33,33 +34,33 @@ public final class BzImage {
     static final int LOADED_HIGH = 0x01;
     static final int XLF_KERNEL_64 = 0x01;
 
-    private final byte[] image;
+    private final MemorySegment image;
     private final ByteBuffer le;
     private final int setupSects;
     private final int version;
     private final int headerEnd;
 
-    private BzImage(byte[] image) {
+    private BzImage(MemorySegment image, ByteBuffer le) {
         this.image = image;
-        this.le = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
-        int sects = image[SETUP_SECTS] & 0xff;
+        this.le = le;
+        int sects = le.get(SETUP_SECTS) & 0xff;
         this.setupSects = sects == 0 ? 4 : sects;
         this.version = le.getShort(VERSION) & 0xffff;
-        this.headerEnd = HEADER + (image[JUMP + 1] & 0xff); // 0x202 + the jump's offset byte
+        this.headerEnd = HEADER + (le.get(JUMP + 1) & 0xff); // 0x202 + the jump's offset byte
     }
 
-    public static BzImage parse(byte[] image) throws BootException {
-        if (image.length < 0x1000) {
-            throw new BootException(new BootError.NotABzImage("only " + image.length + " bytes"));
+    public static BzImage parse(MemorySegment image) throws BootException {
+        if (image.byteSize() < 0x1000 || image.byteSize() > Integer.MAX_VALUE) {
+            throw new BootException(new BootError.NotABzImage(image.byteSize() + " bytes"));
         }
-        ByteBuffer le = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer le = image.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         if ((le.getShort(BOOT_FLAG) & 0xffff) != 0xaa55) {
             throw new BootException(new BootError.NotABzImage("no 0xAA55 boot flag at 0x1FE"));
         }
         if (le.getInt(HEADER) != HDRS_MAGIC) {
             throw new BootException(new BootError.NotABzImage("no \"HdrS\" magic at 0x202"));
         }
-        BzImage b = new BzImage(image);
+        BzImage b = new BzImage(image, le);
         if (b.version < MIN_PROTOCOL) {
             throw new BootException(new BootError.ProtocolTooOld(b.version, MIN_PROTOCOL));
         }
@@ -69,7 +70,7 @@ public final class BzImage {
         if ((b.xloadflags() & XLF_KERNEL_64) == 0) {
             throw new BootException(new BootError.Unsupported("no 64-bit entry point (XLF_KERNEL_64); build an x86_64 kernel"));
         }
-        if (b.headerEnd > 0x1000 || b.kernelOffset() >= image.length) {
+        if (b.headerEnd > 0x1000 || b.kernelOffset() >= image.byteSize()) {
             throw new BootException(new BootError.NotABzImage("setup header or setup sectors past the end of the file"));
         }
         return b;
@@ -84,7 +85,7 @@ public final class BzImage {
     }
 
     public int loadflags() {
-        return image[LOADFLAGS] & 0xff;
+        return le.get(LOADFLAGS) & 0xff;
     }
 
     public int xloadflags() {
@@ -105,7 +106,7 @@ public final class BzImage {
     }
 
     public boolean relocatable() {
-        return image[RELOCATABLE] != 0;
+        return le.get(RELOCATABLE) != 0;
     }
 
     public long preferredAddress() {
@@ -123,17 +124,17 @@ public final class BzImage {
     }
 
     public int kernelSize() {
-        return image.length - kernelOffset();
+        return (int) image.byteSize() - kernelOffset();
     }
 
     /** The setup header as it appears in the file, from 0x1F1 to its end. */
     public byte[] setupHeader() {
         byte[] h = new byte[headerEnd - SETUP_SECTS];
-        System.arraycopy(image, SETUP_SECTS, h, 0, h.length);
+        le.get(SETUP_SECTS, h);
         return h;
     }
 
-    byte[] image() {
+    MemorySegment image() {
         return image;
     }
 }

@@ -2,15 +2,16 @@ package dev.airlock.vmm.boot;
 
 import dev.airlock.vmm.kvm.CpuidEntry;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Turns the CPUID leaves KVM supports on this host into what one vCPU reports:
  * <ul>
- *   <li>leaf 1: EBX[31:24] is the vCPU's APIC id and EBX[23:16] the logical CPU count; ECX bit 31
- *       ("running under a hypervisor") is set;</li>
- *   <li>leaves 0xB and 0x1F (topology): EDX is the vCPU's x2APIC id;</li>
+ *   <li>the topology leaves say what {@link CpuTopology} describes (one package, one core per
+ *       vCPU, APIC id = vCPU index);</li>
+ *   <li>leaf 1 ECX bit 31 ("running under a hypervisor") is set;</li>
  *   <li>then every configured {@link Mask} clears its bits, and leaves listed in
  *       {@code droppedLeaves} are removed.</li>
  * </ul>
@@ -38,6 +39,9 @@ public final class CpuidFilter {
     public static final CpuidFilter NESTED_SAFE = new CpuidFilter(List.of(CX16, XSAVE, AVX_EXTENDED), Set.of(XSAVE_LEAF));
 
     static final int HYPERVISOR_BIT = 1 << 31;
+    static final int AMD_SIZES = 0x8000_0008;
+    static final int AMD_CACHE_TOPOLOGY = 0x8000_001d;
+    static final int AMD_EXTENDED_APIC_ID = 0x8000_001e;
 
     private final List<Mask> masks;
     private final Set<Integer> droppedLeaves;
@@ -51,30 +55,41 @@ public final class CpuidFilter {
         return masks;
     }
 
+    /** The CPUID table of the vCPU with APIC id {@code apicId} in a VM of {@code cpuCount} vCPUs. */
     public List<CpuidEntry> apply(List<CpuidEntry> supported, int apicId, int cpuCount) {
+        CpuTopology topology = new CpuTopology(apicId, cpuCount);
         List<CpuidEntry> out = new ArrayList<>(supported.size());
+        Set<Integer> rewritten = new HashSet<>();
         for (CpuidEntry e : supported) {
             if (droppedLeaves.contains(e.function())) {
                 continue;
             }
-            if (e.function() == 1) {
-                int ebx = (e.ebx() & 0x0000ffff) | (apicId & 0xff) << 24 | (cpuCount & 0xff) << 16;
-                e = e.withEbx(ebx).withEcx(e.ecx() | HYPERVISOR_BIT);
-            } else if (e.function() == 0xb || e.function() == 0x1f) {
-                e = e.withEdx(apicId);
+            List<CpuidEntry> entries = switch (e.function()) {
+                case 1 -> List.of(topology.leaf1(e).withEcx(e.ecx() | HYPERVISOR_BIT));
+                case 4, AMD_CACHE_TOPOLOGY -> List.of(topology.cache(e));
+                case 0xb, 0x1f -> rewritten.add(e.function()) ? topology.extendedTopology(e.function()) : List.of();
+                case AMD_SIZES -> List.of(topology.amdSizes(e));
+                case AMD_EXTENDED_APIC_ID -> List.of(topology.amdExtendedApicId(e));
+                default -> List.of(e);
+            };
+            for (CpuidEntry entry : entries) {
+                out.add(masked(entry));
             }
-            for (Mask m : masks) {
-                if (m.function() == e.function()) {
-                    e = switch (m.register()) {
-                        case EAX -> e.withEax(e.eax() & ~m.bits());
-                        case EBX -> e.withEbx(e.ebx() & ~m.bits());
-                        case ECX -> e.withEcx(e.ecx() & ~m.bits());
-                        case EDX -> e.withEdx(e.edx() & ~m.bits());
-                    };
-                }
-            }
-            out.add(e);
         }
         return out;
+    }
+
+    private CpuidEntry masked(CpuidEntry e) {
+        for (Mask m : masks) {
+            if (m.function() == e.function()) {
+                e = switch (m.register()) {
+                    case EAX -> e.withEax(e.eax() & ~m.bits());
+                    case EBX -> e.withEbx(e.ebx() & ~m.bits());
+                    case ECX -> e.withEcx(e.ecx() & ~m.bits());
+                    case EDX -> e.withEdx(e.edx() & ~m.bits());
+                };
+            }
+        }
+        return e;
     }
 }

@@ -1,8 +1,8 @@
 package dev.airlock.vmm.boot;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,11 +22,11 @@ public final class ElfKernel {
     /** One PT_LOAD segment: copy {@code fileSize} bytes from {@code fileOffset} to {@code physAddr}, zero to {@code memSize}. */
     public record Segment(long physAddr, long fileOffset, long fileSize, long memSize) {}
 
-    private final byte[] file;
+    private final MemorySegment file;
     private final List<Segment> segments;
     private final long pvhEntry;
 
-    private ElfKernel(byte[] file, List<Segment> segments, long pvhEntry) {
+    private ElfKernel(MemorySegment file, List<Segment> segments, long pvhEntry) {
         this.file = file;
         this.segments = segments;
         this.pvhEntry = pvhEntry;
@@ -41,16 +41,19 @@ public final class ElfKernel {
         return pvhEntry;
     }
 
-    byte[] file() {
+    MemorySegment file() {
         return file;
     }
 
-    public static ElfKernel parse(byte[] f) throws BootException {
-        ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
-        if (f.length < 64 || b.getInt(0) != 0x464c457f) {
+    public static ElfKernel parse(MemorySegment f) throws BootException {
+        if (f.byteSize() < 64 || f.byteSize() > Integer.MAX_VALUE) {
+            throw bad(f.byteSize() < 64 ? "no ELF magic" : "larger than 2 GiB");
+        }
+        ByteBuffer b = f.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        if (b.getInt(0) != 0x464c457f) {
             throw bad("no ELF magic");
         }
-        if (f[4] != 2 || f[5] != 1) {
+        if (b.get(4) != 2 || b.get(5) != 1) {
             throw bad("not a 64-bit little-endian ELF");
         }
         if ((b.getShort(18) & 0xffff) != EM_X86_64) {
@@ -59,7 +62,7 @@ public final class ElfKernel {
         long phoff = b.getLong(32);
         int phentsize = b.getShort(54) & 0xffff;
         int phnum = b.getShort(56) & 0xffff;
-        if (phentsize < 56 || phnum == 0 || phnum > MAX_SEGMENTS || !fits(f, phoff, (long) phentsize * phnum)) {
+        if (phentsize < 56 || phnum == 0 || phnum > MAX_SEGMENTS || !fits(b, phoff, (long) phentsize * phnum)) {
             throw bad("program header table missing or outside the file");
         }
         List<Segment> segments = new ArrayList<>();
@@ -71,7 +74,7 @@ public final class ElfKernel {
             long paddr = b.getLong(ph + 24);
             long filesz = b.getLong(ph + 32);
             long memsz = b.getLong(ph + 40);
-            if (!fits(f, offset, filesz)) {
+            if (!fits(b, offset, filesz)) {
                 throw bad("segment " + i + " lies outside the file");
             }
             if (type == PT_LOAD) {
@@ -103,7 +106,7 @@ public final class ElfKernel {
                 return null; // a truncated or absurd note ends the scan
             }
             if (type == XEN_ELFNOTE_PHYS32_ENTRY && namesz == 4 && b.get((int) name) == 'X'
-                    && new String(b.array(), (int) name, 3, StandardCharsets.US_ASCII).equals("Xen")) {
+                    && b.get((int) name + 1) == 'e' && b.get((int) name + 2) == 'n') {
                 if (descsz == 4) {
                     return Integer.toUnsignedLong(b.getInt((int) desc));
                 }
@@ -120,8 +123,8 @@ public final class ElfKernel {
         return (v + 3) & ~3L;
     }
 
-    private static boolean fits(byte[] f, long offset, long length) {
-        return offset >= 0 && length >= 0 && offset <= f.length && length <= f.length - offset;
+    private static boolean fits(ByteBuffer f, long offset, long length) {
+        return offset >= 0 && length >= 0 && offset <= f.capacity() && length <= f.capacity() - offset;
     }
 
     private static BootException bad(String detail) {

@@ -2,6 +2,7 @@ package dev.airlock.vmm.boot;
 
 import dev.airlock.vmm.memory.AddressMap;
 import dev.airlock.vmm.memory.GuestMemory;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -24,7 +25,8 @@ public final class LinuxLoader {
      * @param initrd null for none
      * @param rsdpAddress the ACPI RSDP's guest-physical address, or 0 without ACPI
      */
-    public static Loaded load(GuestMemory memory, byte[] bzImage, String cmdline, byte[] initrd, long rsdpAddress)
+    public static Loaded load(GuestMemory memory, MemorySegment bzImage, String cmdline, MemorySegment initrd,
+                              long rsdpAddress)
             throws BootException {
         BzImage kernel = BzImage.parse(bzImage);
         long kernelEnd = AddressMap.KERNEL_ADDRESS + Math.max(kernel.kernelSize(), kernel.initSize());
@@ -45,16 +47,16 @@ public final class LinuxLoader {
 
         long initrdAddress = 0;
         long initrdSize = 0;
-        if (initrd != null && initrd.length > 0) {
+        if (initrd != null && initrd.byteSize() > 0) {
             long top = Math.min(memory.size(), kernel.initrdAddressMax() + 1);
-            initrdAddress = (top - initrd.length) & ~0xfffL;
+            initrdAddress = (top - initrd.byteSize()) & ~0xfffL;
             if (initrdAddress < kernelEnd) {
-                throw new BootException(new BootError.DoesNotFit("initrd of " + initrd.length
+                throw new BootException(new BootError.DoesNotFit("initrd of " + initrd.byteSize()
                         + " bytes between the kernel's end (0x" + Long.toHexString(kernelEnd) + ") and 0x"
                         + Long.toHexString(top)));
             }
-            memory.write(initrdAddress, initrd);
-            initrdSize = initrd.length;
+            memory.write(initrdAddress, initrd, 0, initrd.byteSize());
+            initrdSize = initrd.byteSize();
         }
 
         byte[] zeroPage = ZeroPage.build(kernel, AddressMap.CMDLINE_ADDRESS, initrdAddress, initrdSize,

@@ -2,6 +2,7 @@ package dev.airlock.vmm.boot;
 
 import dev.airlock.vmm.memory.AddressMap;
 import dev.airlock.vmm.memory.GuestMemory;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,8 @@ public final class PvhLoader {
 
     private PvhLoader() {}
 
-    public static Loaded load(GuestMemory memory, byte[] vmlinux, String cmdline, byte[] initrd, long rsdpAddress)
+    public static Loaded load(GuestMemory memory, MemorySegment vmlinux, String cmdline, MemorySegment initrd,
+                              long rsdpAddress)
             throws BootException {
         ElfKernel elf = ElfKernel.parse(vmlinux);
         long highest = AddressMap.KERNEL_ADDRESS;
@@ -36,7 +38,7 @@ public final class PvhLoader {
                 throw new BootException(new BootError.DoesNotFit("ELF segment at 0x" + Long.toHexString(s.physAddr())
                         + "+" + s.memSize() + " (segments must lie between 1 MiB and the end of RAM)"));
             }
-            memory.write(s.physAddr(), elf.file(), (int) s.fileOffset(), (int) s.fileSize());
+            memory.write(s.physAddr(), elf.file(), s.fileOffset(), s.fileSize());
             memory.fill(s.physAddr() + s.fileSize(), s.memSize() - s.fileSize(), (byte) 0);
             highest = Math.max(highest, s.physAddr() + s.memSize());
         }
@@ -56,14 +58,14 @@ public final class PvhLoader {
         info.putLong(32, rsdpAddress);
         info.putLong(40, MEMMAP_ADDRESS);
         info.putInt(48, map.size());
-        if (initrd != null && initrd.length > 0) {
-            long at = (memory.size() - initrd.length) & ~0xfffL;
+        if (initrd != null && initrd.byteSize() > 0) {
+            long at = (memory.size() - initrd.byteSize()) & ~0xfffL;
             if (at < highest) {
-                throw new BootException(new BootError.DoesNotFit("initrd of " + initrd.length + " bytes above the kernel"));
+                throw new BootException(new BootError.DoesNotFit("initrd of " + initrd.byteSize() + " bytes above the kernel"));
             }
-            memory.write(at, initrd);
+            memory.write(at, initrd, 0, initrd.byteSize());
             ByteBuffer mod = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
-            mod.putLong(0, at).putLong(8, initrd.length);
+            mod.putLong(0, at).putLong(8, initrd.byteSize());
             memory.write(MODLIST_ADDRESS, mod.array());
             info.putInt(12, 1);
             info.putLong(16, MODLIST_ADDRESS);

@@ -1,12 +1,16 @@
 package dev.airlock.vmm.kvm;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Private anonymous memory from mmap(2), page-aligned and zero-filled, committed lazily by the
  * kernel as it is touched. Guest RAM lives in such a mapping.
  */
 public final class AnonymousMemory implements AutoCloseable {
+
+    private static final long PAGE_SIZE = 4096;
 
     private final MemorySegment mapping;
     private boolean closed;
@@ -29,6 +33,23 @@ public final class AnonymousMemory implements AutoCloseable {
             throw new IllegalStateException("mapping already unmapped");
         }
         return mapping;
+    }
+
+    /**
+     * Bytes of {@code mapping} (page-aligned native memory) that are resident in host RAM now:
+     * for guest RAM, the pages the guest or the monitor has touched.
+     */
+    public static long residentBytes(MemorySegment mapping) {
+        long pages = (mapping.byteSize() + PAGE_SIZE - 1) / PAGE_SIZE;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment vector = arena.allocate(pages);
+            Libc.mincore(mapping, vector);
+            long resident = 0;
+            for (long i = 0; i < pages; i++) {
+                resident += vector.get(ValueLayout.JAVA_BYTE, i) & 1;
+            }
+            return resident * PAGE_SIZE;
+        }
     }
 
     @Override

@@ -27,6 +27,8 @@ enum Ioctl {
     KVM_GET_SREGS(Dir.READ, 0x83, KvmStructs.SREGS.byteSize()),
     KVM_SET_SREGS(Dir.WRITE, 0x84, KvmStructs.SREGS.byteSize()),
     KVM_SET_MSRS(Dir.WRITE, 0x89, KvmStructs.MSRS_HEADER_SIZE),
+    /** struct kvm_signal_mask is a u32 length followed by the sigset bytes. */
+    KVM_SET_SIGNAL_MASK(Dir.WRITE, 0x8b, 4),
     KVM_GET_FPU(Dir.READ, 0x8c, KvmStructs.FPU.byteSize()),
     KVM_SET_FPU(Dir.WRITE, 0x8d, KvmStructs.FPU.byteSize()),
     KVM_SET_CPUID2(Dir.WRITE, 0x90, KvmStructs.CPUID2_HEADER_SIZE);

@@ -26,7 +26,6 @@ public final class Kvm implements AutoCloseable {
     public static final int CAP_IRQFD = 32;
     public static final int CAP_PIT2 = 33;
     public static final int CAP_IOEVENTFD = 36;
-    public static final int CAP_IMMEDIATE_EXIT = 136;
 
     private static final int MAX_CPUID_ENTRIES = 1024;
 

@@ -4,6 +4,7 @@ import static dev.airlock.vmm.kvm.KvmStructs.offset;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
@@ -13,7 +14,7 @@ import java.util.List;
 /**
  * One virtual CPU: its registers and its run loop step. A vCPU belongs to one thread: the
  * monitor runs one thread per vCPU and only that thread calls {@link #run()} and the register
- * accessors.
+ * accessors. Any thread may {@link #kick()} it out of the guest.
  */
 public final class KvmVcpu implements AutoCloseable {
 
@@ -26,13 +27,16 @@ public final class KvmVcpu implements AutoCloseable {
     private static final int EXIT_SYSTEM_EVENT = 24;
     private static final int IO_DIRECTION_IN = 0;
 
-    private static final long RUN_IMMEDIATE_EXIT = offset(KvmStructs.RUN, "immediate_exit");
     private static final long RUN_EXIT_REASON = offset(KvmStructs.RUN, "exit_reason");
     private static final long RUN_EXIT = offset(KvmStructs.RUN, "exit");
 
     private final int id;
     private final int fd;
     private final MemorySegment run;
+    private final Object kickLock = new Object();
+    /** The kernel thread id while a thread is bound to this vCPU ({@link #bindToCurrentThread}), else 0. */
+    private int boundTid;
+    private MemorySegment savedMask;
     private boolean closed;
 
     KvmVcpu(int id, int fd, MemorySegment run) {
@@ -49,7 +53,7 @@ public final class KvmVcpu implements AutoCloseable {
     public VcpuExit run() {
         int rc = Libc.ioctlRaw(fd, Ioctl.KVM_RUN, MemorySegment.NULL);
         if (rc == -Libc.EINTR || rc == -Libc.EAGAIN) {
-            run.set(JAVA_BYTE, RUN_IMMEDIATE_EXIT, (byte) 0);
+            takeKicks();
             return new VcpuExit.Interrupted();
         }
         if (rc < 0) {
@@ -107,11 +111,58 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     /**
-     * Asks the next (or current, if it is just starting) KVM_RUN to return at once with
-     * {@link VcpuExit.Interrupted}. Needs KVM_CAP_IMMEDIATE_EXIT.
+     * Makes the calling thread the one that runs this vCPU, so {@link #kick()} can reach it:
+     * blocks the kick signal in this thread and has KVM unblock it while the guest runs
+     * ({@link KickSignal} says why). Call on the vCPU thread before the first {@link #run()};
+     * {@link #unbindFromCurrentThread()} undoes it.
      */
-    public void requestImmediateExit() {
-        run.set(JAVA_BYTE, RUN_IMMEDIATE_EXIT, (byte) 1);
+    public void bindToCurrentThread() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment old = Arena.ofAuto().allocate(Libc.SIGSET_BYTES, 8);
+            Libc.pthreadSigmask(Libc.SIG_BLOCK, KickSignal.SET, old);
+            MemorySegment mask = arena.allocate(4 + Libc.KERNEL_SIGSET_BYTES, 8);
+            mask.set(JAVA_INT, 0, Libc.KERNEL_SIGSET_BYTES);
+            mask.set(JAVA_LONG_UNALIGNED, 4, old.get(JAVA_LONG, 0) & ~KickSignal.bit());
+            Libc.ioctl(fd, Ioctl.KVM_SET_SIGNAL_MASK, mask);
+            synchronized (kickLock) {
+                savedMask = old;
+                boundTid = Libc.gettid();
+            }
+        }
+    }
+
+    /** Ends {@link #bindToCurrentThread()}: later kicks do nothing; the thread's signal mask is restored. */
+    public void unbindFromCurrentThread() {
+        MemorySegment old;
+        synchronized (kickLock) {
+            boundTid = 0;
+            old = savedMask;
+            savedMask = null;
+        }
+        takeKicks();
+        if (old != null) {
+            Libc.pthreadSigmask(Libc.SIG_SETMASK, old, MemorySegment.NULL);
+        }
+    }
+
+    /**
+     * Makes the current (or, if the vCPU is between runs, the next) {@link #run()} return
+     * {@link VcpuExit.Interrupted}, even while the guest is halted or a secondary vCPU is still
+     * waiting for its start-up IPI. Any thread; does nothing unless a thread is bound.
+     */
+    public void kick() {
+        synchronized (kickLock) {
+            if (boundTid != 0) {
+                Libc.tgkill(Libc.getpid(), boundTid, KickSignal.NUMBER);
+            }
+        }
+    }
+
+    /** Consumes the kicks pending on this thread, so the next KVM_RUN enters the guest. */
+    private static void takeKicks() {
+        while (Libc.takePendingSignal(KickSignal.SET) != 0) {
+            // each kick is queued separately (a real-time signal): take them all
+        }
     }
 
     public Registers registers() {

@@ -35,6 +35,13 @@ final class Libc {
     static final int EINTR = 4;
     static final int EAGAIN = 11;
     static final int E2BIG = 7;
+    static final int SIG_BLOCK = 0;
+    static final int SIG_SETMASK = 2;
+    /** glibc's sigset_t is 1024 bits; the kernel's (what KVM_SET_SIGNAL_MASK takes) is 64 on x86-64. */
+    static final int SIGSET_BYTES = 128;
+    static final int KERNEL_SIGSET_BYTES = 8;
+    private static final MemorySegment SIG_IGN = MemorySegment.ofAddress(1);
+    private static final MemorySegment SIG_ERR = MemorySegment.ofAddress(-1);
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -63,6 +70,19 @@ final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
     private static final MethodHandle STRERROR = bind("strerror",
             FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
+    private static final MethodHandle PTHREAD_SIGMASK = bind("pthread_sigmask",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), false);
+    private static final MethodHandle SIGTIMEDWAIT = bind("sigtimedwait",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), true);
+    private static final MethodHandle SIGNAL = bind("signal",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS), true);
+    private static final MethodHandle MINCORE = bind("mincore",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS), true);
+    private static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT), false);
+    private static final MethodHandle GETPID = bind("getpid", FunctionDescriptor.of(JAVA_INT), false);
+    private static final MethodHandle TGKILL = bind("tgkill",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), true);
+    private static final MethodHandle SIGRTMIN = bind("__libc_current_sigrtmin", FunctionDescriptor.of(JAVA_INT), false);
 
     private Libc() {}
 
@@ -199,6 +219,101 @@ final class Libc {
         try {
             long n = (long) WRITE.invokeExact(CAPTURED.get(), fd, buf, buf.byteSize());
             return n >= 0 ? n : -lastErrno();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** mincore(2): one byte per page of {@code mapping} (page-aligned), bit 0 set when resident. */
+    static void mincore(MemorySegment mapping, MemorySegment vector) {
+        try {
+            int rc = (int) MINCORE.invokeExact(CAPTURED.get(), mapping, mapping.byteSize(), vector);
+            if (rc < 0) {
+                throw failure("mincore", lastErrno());
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** pthread_sigmask(2) for the calling thread; {@code old} may be NULL. */
+    static void pthreadSigmask(int how, MemorySegment set, MemorySegment old) {
+        try {
+            int rc = (int) PTHREAD_SIGMASK.invokeExact(how, set, old);
+            if (rc != 0) {
+                throw failure("pthread_sigmask", rc); // returns the error number instead of setting errno
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * sigtimedwait(2) with a zero timeout: takes one pending signal of {@code set} off the
+     * calling thread; returns its number, or 0 when none was pending.
+     */
+    static int takePendingSignal(MemorySegment set) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment zero = arena.allocate(16, 8); // struct timespec {0, 0}
+            int sig = (int) SIGTIMEDWAIT.invokeExact(CAPTURED.get(), set, MemorySegment.NULL, zero);
+            if (sig > 0) {
+                return sig;
+            }
+            int errno = lastErrno();
+            if (errno == EAGAIN || errno == EINTR) {
+                return 0;
+            }
+            throw failure("sigtimedwait", errno);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** signal(sig, SIG_IGN): the process discards {@code sig} unless a thread blocks it. */
+    static void ignoreSignal(int sig) {
+        try {
+            MemorySegment old = (MemorySegment) SIGNAL.invokeExact(CAPTURED.get(), sig, SIG_IGN);
+            if (old.equals(SIG_ERR)) {
+                throw failure("signal(" + sig + ", SIG_IGN)", lastErrno());
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The first real-time signal number glibc leaves to applications (SIGRTMIN). */
+    static int sigrtmin() {
+        try {
+            return (int) SIGRTMIN.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The kernel's id of the calling thread. */
+    static int gettid() {
+        try {
+            return (int) GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int getpid() {
+        try {
+            return (int) GETPID.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** tgkill(2): sends {@code sig} to one thread of process {@code pid}. */
+    static void tgkill(int pid, int tid, int sig) {
+        try {
+            int rc = (int) TGKILL.invokeExact(CAPTURED.get(), pid, tid, sig);
+            if (rc < 0) {
+                throw failure("tgkill(" + tid + ", " + sig + ")", lastErrno());
+            }
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -34,7 +34,7 @@ public sealed interface VcpuExit {
         public static final int CRASH = 3;
     }
 
-    /** KVM_RUN returned EINTR/EAGAIN (a signal, or {@link KvmVcpu#requestImmediateExit}). */
+    /** KVM_RUN returned EINTR/EAGAIN: a signal, usually {@link KvmVcpu#kick()}. */
     record Interrupted() implements VcpuExit {}
 
     /** Any other exit reason, by its number in {@code <linux/kvm.h>}. */

@@ -67,6 +67,11 @@ public final class GuestMemory implements AutoCloseable {
         return ram.asSlice(gpa, length);
     }
 
+    /** Bytes of guest RAM resident in host memory: what the guest (and the monitor) touched so far. */
+    public long residentBytes() {
+        return AnonymousMemory.residentBytes(ram);
+    }
+
     /** The whole RAM mapping, for registering it with KVM. */
     public MemorySegment hostSegment() {
         return ram;
@@ -130,6 +135,12 @@ public final class GuestMemory implements AutoCloseable {
     public void write(long gpa, byte[] src, int offset, int length) {
         check(gpa, length);
         MemorySegment.copy(src, offset, ram, ValueLayout.JAVA_BYTE, gpa, length);
+    }
+
+    /** Copies {@code length} bytes of {@code src} from {@code offset} to {@code gpa}. */
+    public void write(long gpa, MemorySegment src, long offset, long length) {
+        check(gpa, length);
+        MemorySegment.copy(src, offset, ram, gpa, length);
     }
 
     /** Copies the remaining bytes of {@code src} to {@code gpa}, advancing its position. */

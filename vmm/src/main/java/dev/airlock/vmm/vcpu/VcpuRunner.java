@@ -10,7 +10,8 @@ import java.util.Arrays;
 /**
  * The run loop of one vCPU: enter the guest, dispatch each port-I/O and MMIO exit to its bus,
  * repeat until the guest halts or shuts down or the VM is asked to stop. Runs on the vCPU's own
- * thread (one thread per vCPU).
+ * thread (one thread per vCPU), bound to the vCPU for the loop's duration so that a stop
+ * request can {@link KvmVcpu#kick() kick} it out of the guest.
  */
 public final class VcpuRunner {
 
@@ -28,6 +29,15 @@ public final class VcpuRunner {
 
     /** Runs until the vCPU stops, and says why. */
     public VcpuStop run() {
+        vcpu.bindToCurrentThread();
+        try {
+            return loop();
+        } finally {
+            vcpu.unbindFromCurrentThread();
+        }
+    }
+
+    private VcpuStop loop() {
         while (true) {
             VcpuStop requested = control.stopRequest();
             if (requested != null) {

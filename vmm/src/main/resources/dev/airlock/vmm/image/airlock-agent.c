@@ -146,6 +146,16 @@ static void start_child(void) {
     }
 }
 
+/*
+ * Delivers a signal from the host (Ctrl-C, SIGTERM) to the command's whole process group, as a
+ * terminal does for its foreground job. Until the child has called setsid() its group does not
+ * exist yet; then the signal goes to the child itself, which has not run the command yet and so
+ * still has the default action.
+ */
+static void forward_signal(int sig) {
+    if (kill(-child, sig) < 0 && errno == ESRCH) kill(child, sig);
+}
+
 static void queue_stdin(const unsigned char *p, uint32_t n) {
     if (n == 0) {
         stdin_eof = 1;
@@ -172,7 +182,7 @@ static void handle(unsigned char type, const unsigned char *p, uint32_t n) {
     case 'R': start_child(); break;
     case '0': queue_stdin(p, n); break;
     case 'K':
-        if (n == 1 && child > 0) kill(-child, p[0]);
+        if (n == 1 && child > 0) forward_signal(p[0]);
         break;
     default: fail(125, "unknown frame type", NULL);
     }

@@ -8,6 +8,7 @@ import dev.airlock.vmm.testing.RecordingDevice;
 import dev.airlock.vmm.testing.TinyGuest;
 import dev.airlock.vmm.testing.Toolchain;
 import dev.airlock.vmm.vcpu.VcpuStop;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -90,13 +91,13 @@ class BootGuestTest {
                 }
                 """);
         long entry = Toolchain.symbol(dir, "pvh_start");
-        ElfKernel parsed = ElfKernel.parse(elf);
+        ElfKernel parsed = ElfKernel.parse(MemorySegment.ofArray(elf));
         assertEquals(entry, parsed.pvhEntry(), "entry from the note equals the symbol's address");
 
         try (TinyGuest g = TinyGuest.create(4 << 20, false)) {
             RecordingDevice port = new RecordingDevice(0);
             g.pio.register(0x10, 4, port);
-            PvhLoader.Loaded loaded = PvhLoader.load(g.memory, elf, "pvh!", null, 0);
+            PvhLoader.Loaded loaded = PvhLoader.load(g.memory, MemorySegment.ofArray(elf), "pvh!", null, 0);
             VcpuBoot.enterPvh(g.vcpu, g.memory, loaded.entry(), loaded.startInfo());
             assertInstanceOf(VcpuStop.Halted.class, g.run(10));
             ByteBuffer out = le(port.written.toByteArray());
@@ -111,10 +112,10 @@ class BootGuestTest {
         Toolchain.assumeTools("as", "ld");
         byte[] elf = Toolchain.assembleElf(dir, ".text\n.globl _start\n_start: hlt\n",
                 "SECTIONS { . = 0x100000; .text : { *(.text) } }");
-        BootException e = org.junit.jupiter.api.Assertions.assertThrows(BootException.class, () -> ElfKernel.parse(elf));
+        BootException e = org.junit.jupiter.api.Assertions.assertThrows(BootException.class, () -> ElfKernel.parse(MemorySegment.ofArray(elf)));
         assertEquals(true, e.getMessage().contains("CONFIG_PVH"), e.getMessage());
         byte[] truncated = java.util.Arrays.copyOf(elf, 100);
-        org.junit.jupiter.api.Assertions.assertThrows(BootException.class, () -> ElfKernel.parse(truncated));
+        org.junit.jupiter.api.Assertions.assertThrows(BootException.class, () -> ElfKernel.parse(MemorySegment.ofArray(truncated)));
     }
 
     @Test

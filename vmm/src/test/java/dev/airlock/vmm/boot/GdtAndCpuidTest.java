@@ -79,7 +79,53 @@ class GdtAndCpuidTest {
         assertFalse(out.stream().anyMatch(e -> e.function() == 0xd), "XSAVE leaf dropped");
 
         List<CpuidEntry> plain = CpuidFilter.NONE.apply(host, 0, 1);
-        assertEquals(5, plain.size());
+        assertEquals(7, plain.size(), "leaf 0xB became its three sub-leaves");
         assertTrue((plain.get(1).ecx() & 1 << 13) != 0, "no masks: CX16 stays");
+    }
+
+    private static CpuidEntry leaf(List<CpuidEntry> table, int function, int index) {
+        return table.stream().filter(e -> e.function() == function && e.index() == index).findFirst().orElseThrow();
+    }
+
+    @Test
+    void everyTopologyLeafDescribesOnePackageOfOneCorePerVcpu() {
+        List<CpuidEntry> host = List.of(
+                new CpuidEntry(1, 0, 0, 0xa00f11, 0x10_20800, 0, 0x078bfbff),
+                new CpuidEntry(4, 0, 1, 0x1c004121, 0, 0, 0),     // Intel L1d shared by 2, 8 cores
+                new CpuidEntry(4, 1, 1, 0x1c03c163, 0, 0, 0),     // Intel L3 shared by 16
+                new CpuidEntry(4, 2, 1, 0, 0, 0, 0),              // no more caches
+                new CpuidEntry(0xb, 0, 1, 0, 0, 0, 0),            // KVM: "no topology"
+                new CpuidEntry(0x8000_0008, 0, 0, 0x3030, 0, 0x7001, 0),
+                new CpuidEntry(0x8000_001d, 3, 1, 0x4163, 0, 0, 0), // AMD L3 shared by 2
+                new CpuidEntry(0x8000_001e, 0, 0, 0, 0, 0, 0));
+        List<CpuidEntry> cpu2 = CpuidFilter.NONE.apply(host, 2, 3);
+
+        CpuidEntry leaf1 = leaf(cpu2, 1, 0);
+        assertEquals(2, leaf1.ebx() >>> 24, "initial APIC id");
+        assertEquals(3, leaf1.ebx() >> 16 & 0xff, "logical processors");
+        assertEquals(1 << 28, leaf1.edx() & 1 << 28, "HTT: the count above is valid");
+        assertEquals(0, CpuidFilter.NONE.apply(host, 0, 1).get(0).edx() & 1 << 28, "one vCPU: no HTT");
+
+        assertEquals(0, leaf(cpu2, 4, 0).eax() >>> 14 & 0xfff, "L1 is not shared");
+        assertEquals(2, leaf(cpu2, 4, 0).eax() >>> 26, "three cores per package, less one");
+        assertEquals(0x121, leaf(cpu2, 4, 0).eax() & 0x3fff, "cache type and level kept");
+        assertEquals(2, leaf(cpu2, 4, 1).eax() >>> 14 & 0xfff, "L3 shared by all three");
+        assertEquals(0, leaf(cpu2, 4, 2).eax(), "the end marker stays");
+
+        CpuidEntry threads = leaf(cpu2, 0xb, 0);
+        CpuidEntry cores = leaf(cpu2, 0xb, 1);
+        CpuidEntry end = leaf(cpu2, 0xb, 2);
+        assertEquals(List.of(0, 1, 1 << 8, 2), List.of(threads.eax(), threads.ebx(), threads.ecx(), threads.edx()),
+                "thread level: shift 0, one thread, type 1, x2APIC id");
+        assertEquals(List.of(2, 3, 2 << 8 | 1, 2), List.of(cores.eax(), cores.ebx(), cores.ecx(), cores.edx()),
+                "core level: shift 2 covers ids 0-2, three cores, type 2");
+        assertEquals(List.of(0, 0, 2, 2), List.of(end.eax(), end.ebx(), end.ecx(), end.edx()), "level type 0 ends the list");
+        assertTrue(cpu2.stream().filter(e -> e.function() == 0xb)
+                .allMatch(e -> e.flags() == CpuidEntry.FLAG_SIGNIFICANT_INDEX), "sub-leaves are told apart");
+
+        assertEquals(0x2002, leaf(cpu2, 0x8000_0008, 0).ecx(), "AMD: 2 APIC id bits for cores, 3 cores less one");
+        assertEquals(2, leaf(cpu2, 0x8000_001d, 3).eax() >>> 14 & 0xfff, "AMD L3 shared by all three");
+        CpuidEntry ext = leaf(cpu2, 0x8000_001e, 0);
+        assertEquals(List.of(2, 2, 0), List.of(ext.eax(), ext.ebx(), ext.ecx()), "AMD: extended APIC id, core id, node 0");
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.airlock.vmm.memory.AddressMap;
 import dev.airlock.vmm.memory.GuestMemory;
 import dev.airlock.vmm.testing.TestMemory;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class LinuxLoaderTest {
 
     @Test
     void parsesTheSetupHeader() throws Exception {
-        BzImage k = BzImage.parse(bzImage(0x020f, 0x01, 0x03));
+        BzImage k = BzImage.parse(MemorySegment.ofArray(bzImage(0x020f, 0x01, 0x03)));
         assertEquals(0x020f, k.protocolVersion());
         assertEquals(SETUP_SECTS, k.setupSectors());
         assertEquals(5 * 512, k.kernelOffset());
@@ -69,7 +70,8 @@ class LinuxLoaderTest {
         byte[] initrd = new byte[10_000];
         initrd[0] = 0x30;
         initrd[9_999] = 0x31;
-        LinuxLoader.Loaded l = LinuxLoader.load(m, img, "console=ttyS0 reboot=k", initrd, 0xe0000);
+        LinuxLoader.Loaded l = LinuxLoader.load(m, MemorySegment.ofArray(img), "console=ttyS0 reboot=k",
+                MemorySegment.ofArray(initrd), 0xe0000);
 
         assertEquals(0x100200, l.entry(), "64-bit entry: load address + 0x200");
         assertEquals(AddressMap.ZERO_PAGE_ADDRESS, l.bootParams());
@@ -116,22 +118,23 @@ class LinuxLoaderTest {
 
     @Test
     void refusesWhatItCannotBoot() {
-        BootException e = assertThrows(BootException.class, () -> BzImage.parse(new byte[8192]));
+        BootException e = assertThrows(BootException.class, () -> BzImage.parse(MemorySegment.ofArray(new byte[8192])));
         assertInstanceOf(BootError.NotABzImage.class, e.error());
-        e = assertThrows(BootException.class, () -> BzImage.parse(bzImage(0x020a, 0x01, 0x03)));
+        e = assertThrows(BootException.class, () -> BzImage.parse(MemorySegment.ofArray(bzImage(0x020a, 0x01, 0x03))));
         assertInstanceOf(BootError.ProtocolTooOld.class, e.error());
         assertTrue(e.getMessage().contains("2.10"), e.getMessage());
-        e = assertThrows(BootException.class, () -> BzImage.parse(bzImage(0x020f, 0x01, 0x00)));
+        e = assertThrows(BootException.class, () -> BzImage.parse(MemorySegment.ofArray(bzImage(0x020f, 0x01, 0x00))));
         assertInstanceOf(BootError.Unsupported.class, e.error());
-        e = assertThrows(BootException.class, () -> BzImage.parse(bzImage(0x020f, 0x00, 0x03)));
+        e = assertThrows(BootException.class, () -> BzImage.parse(MemorySegment.ofArray(bzImage(0x020f, 0x00, 0x03))));
         assertInstanceOf(BootError.Unsupported.class, e.error());
 
         GuestMemory m = TestMemory.of(RAM);
         e = assertThrows(BootException.class,
-                () -> LinuxLoader.load(m, bzImage(0x020f, 1, 3), "x".repeat(2048), null, 0));
+                () -> LinuxLoader.load(m, MemorySegment.ofArray(bzImage(0x020f, 1, 3)), "x".repeat(2048), null, 0));
         assertInstanceOf(BootError.DoesNotFit.class, e.error(), "command line over cmdline_size");
         e = assertThrows(BootException.class,
-                () -> LinuxLoader.load(m, bzImage(0x020f, 1, 3), "", new byte[(int) RAM - 0x100000], 0));
+                () -> LinuxLoader.load(m, MemorySegment.ofArray(bzImage(0x020f, 1, 3)), "",
+                        MemorySegment.ofArray(new byte[(int) RAM - 0x100000]), 0));
         assertInstanceOf(BootError.DoesNotFit.class, e.error(), "initrd would overlap the kernel");
     }
 }

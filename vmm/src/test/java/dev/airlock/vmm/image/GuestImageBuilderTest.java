@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.airlock.vmm.boot.BootFile;
 import dev.airlock.vmm.boot.BzImage;
 import dev.airlock.vmm.testing.Toolchain;
 import java.io.ByteArrayInputStream;
@@ -31,8 +32,7 @@ class GuestImageBuilderTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         GuestImage image = new GuestImageBuilder(options, line -> log.writeBytes((line + "\n").getBytes())).build();
 
-        byte[] kernel = Files.readAllBytes(image.kernel());
-        BzImage bz = BzImage.parse(kernel);
+        BzImage bz = BzImage.parse(BootFile.read(image.kernel()).bytes());
         assertTrue(bz.protocolVersion() >= 0x20c, "a 64-bit-bootable bzImage");
         assertTrue(image.manifest().getProperty("kernel.package").startsWith("linux-image-6"), image.describe());
         String modules = image.manifest().getProperty("modules");

@@ -3,6 +3,7 @@ package dev.airlock.vmm.testing;
 import dev.airlock.vmm.memory.GuestMemory;
 import dev.airlock.vmm.virtio.QueueConfig;
 import dev.airlock.vmm.virtio.VirtQueue;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -108,6 +109,7 @@ public final class DriverQueue {
     /** Makes {@code head} available to the device. */
     public void publish(int head) {
         memory.writeU16(avail + 4 + 2L * (availIdx % size), head);
+        VarHandle.releaseFence(); // the ring entry (and the chain) before the index that publishes it
         availIdx = (availIdx + 1) & 0xffff;
         memory.writeU16(avail + 2, availIdx);
     }

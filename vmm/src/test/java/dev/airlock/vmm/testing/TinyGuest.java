@@ -64,21 +64,25 @@ public final class TinyGuest implements AutoCloseable {
         vcpu.setRegisters(r);
     }
 
-    /** Runs the guest on a daemon thread; fails the test if it has not stopped within {@code seconds}. */
-    public VcpuStop run(int seconds) throws Exception {
+    /** Starts the run loop on a daemon thread; the future completes when it stops. */
+    public CompletableFuture<VcpuStop> start() {
         CompletableFuture<VcpuStop> result = new CompletableFuture<>();
-        Thread t = Thread.ofPlatform().daemon().name("vcpu-0").start(() -> {
+        Thread.ofPlatform().daemon().name("vcpu-0").start(() -> {
             try {
                 result.complete(new VcpuRunner(vcpu, pio, mmio, control).run());
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
         });
+        return result;
+    }
+
+    /** Runs the guest on a daemon thread; fails the test if it has not stopped within {@code seconds}. */
+    public VcpuStop run(int seconds) throws Exception {
         try {
-            return result.get(seconds, TimeUnit.SECONDS);
+            return start().get(seconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new AssertionError("guest did not stop within " + seconds + " s (vCPU thread " + t.getName()
-                    + " left running in the guest)");
+            throw new AssertionError("guest did not stop within " + seconds + " s (vCPU thread left running in the guest)");
         }
     }
 

@@ -4,7 +4,6 @@ import dev.airlock.vmm.metrics.Counters;
 import dev.airlock.vmm.virtio.DescriptorChain;
 import dev.airlock.vmm.virtio.DeviceState;
 import dev.airlock.vmm.virtio.VirtioDeviceBase;
-import dev.airlock.vmm.virtio.VirtioFeatures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -56,6 +55,7 @@ public final class VirtioBlk extends VirtioDeviceBase {
     private final byte[] config;
 
     public VirtioBlk(BlockBackend backend, String serial) {
+        super(DEVICE_TYPE, 1, QUEUE_SIZE);
         this.backend = backend;
         this.serial = serial;
         ByteBuffer c = ByteBuffer.allocate(36).order(ByteOrder.LITTLE_ENDIAN);
@@ -66,25 +66,9 @@ public final class VirtioBlk extends VirtioDeviceBase {
     }
 
     @Override
-    public int deviceType() {
-        return DEVICE_TYPE;
-    }
-
-    @Override
     public long offeredFeatures() {
-        long f = VirtioFeatures.VERSION_1 | VirtioFeatures.EVENT_IDX | VirtioFeatures.INDIRECT_DESC
-                | F_SEG_MAX | F_BLK_SIZE | F_FLUSH;
+        long f = COMMON_FEATURES | F_SEG_MAX | F_BLK_SIZE | F_FLUSH;
         return backend.readOnly() ? f | F_RO : f;
-    }
-
-    @Override
-    public int queueCount() {
-        return 1;
-    }
-
-    @Override
-    public int maxQueueSize() {
-        return QUEUE_SIZE;
     }
 
     @Override
@@ -99,16 +83,7 @@ public final class VirtioBlk extends VirtioDeviceBase {
 
     @Override
     protected void onNotify(DeviceState.Active active, int queue) {
-        DescriptorChain chain;
-        boolean used = false;
-        while ((chain = next(active, 0)) != null) {
-            int written = handle(active, chain);
-            active.queue(0).addUsed(chain, written);
-            used = true;
-        }
-        if (used) {
-            signalUsed(active, 0);
-        }
+        serveQueue(active, 0, chain -> handle(active, chain));
     }
 
     /** Serves one request; returns the number of bytes written to the guest (data plus status). */

@@ -1,10 +1,8 @@
 package dev.airlock.vmm.virtio.console;
 
 import dev.airlock.vmm.metrics.Counters;
-import dev.airlock.vmm.virtio.DescriptorChain;
 import dev.airlock.vmm.virtio.DeviceState;
 import dev.airlock.vmm.virtio.VirtioDeviceBase;
-import dev.airlock.vmm.virtio.VirtioFeatures;
 import java.util.ArrayDeque;
 import java.util.Map;
 
@@ -12,7 +10,8 @@ import java.util.Map;
  * virtio-console (device ID 3, virtio 1.2 section 5.3) with a single port and no multiport or
  * emergency-write features: queue 0 carries bytes to the guest, queue 1 bytes from it. Bytes for
  * the guest wait in a bounded buffer until the driver posts receive buffers; a stream of bytes may
- * be split across buffers in any way, so nothing is dropped while the buffer has room.
+ * be split across buffers in any way, so nothing is dropped while the buffer has room. There is
+ * no configuration space: cols, rows and max_nr_ports need features that are not offered.
  */
 public final class VirtioConsole extends VirtioDeviceBase {
 
@@ -35,38 +34,10 @@ public final class VirtioConsole extends VirtioDeviceBase {
     private int headOffset;
 
     public VirtioConsole(ConsoleStream stream) {
+        super(DEVICE_TYPE, 2, QUEUE_SIZE);
         this.stream = stream;
         stream.connect(this::toGuest);
     }
-
-    @Override
-    public int deviceType() {
-        return DEVICE_TYPE;
-    }
-
-    @Override
-    public long offeredFeatures() {
-        return VirtioFeatures.VERSION_1 | VirtioFeatures.EVENT_IDX | VirtioFeatures.INDIRECT_DESC;
-    }
-
-    @Override
-    public int queueCount() {
-        return 2;
-    }
-
-    @Override
-    public int maxQueueSize() {
-        return QUEUE_SIZE;
-    }
-
-    /** Configuration space (cols, rows, max_nr_ports) is only valid with features not offered. */
-    @Override
-    public void readConfig(long offset, byte[] data) {
-        readConfigBytes(new byte[0], offset, data);
-    }
-
-    @Override
-    public void writeConfig(long offset, byte[] data) {}
 
     @Override
     protected void onReset() {
@@ -85,9 +56,7 @@ public final class VirtioConsole extends VirtioDeviceBase {
     }
 
     private void transmit(DeviceState.Active active) {
-        DescriptorChain chain;
-        boolean used = false;
-        while ((chain = next(active, TX_QUEUE)) != null) {
+        serveQueue(active, TX_QUEUE, chain -> {
             if (chain.writableLength() != 0 || chain.readableLength() > MAX_TX_CHAIN) {
                 counters.increment(Counter.TX_MALFORMED);
             } else if (chain.readableLength() > 0) {
@@ -96,12 +65,8 @@ public final class VirtioConsole extends VirtioDeviceBase {
                 counters.add(Counter.TX_BYTES, bytes.length);
                 stream.fromGuest(bytes);
             }
-            active.queue(TX_QUEUE).addUsed(chain, 0);
-            used = true;
-        }
-        if (used) {
-            signalUsed(active, TX_QUEUE);
-        }
+            return 0;
+        });
     }
 
     private synchronized void toGuest(byte[] bytes) {
@@ -120,17 +85,10 @@ public final class VirtioConsole extends VirtioDeviceBase {
     }
 
     private void deliver(DeviceState.Active active) {
-        boolean used = false;
-        while (pendingBytes > 0 && state == active) {
-            DescriptorChain chain = next(active, RX_QUEUE);
-            if (chain == null) {
-                break;
-            }
+        serveQueue(active, RX_QUEUE, () -> pendingBytes > 0, chain -> {
             if (chain.readableLength() != 0) {
                 counters.increment(Counter.RX_MALFORMED);
-                active.queue(RX_QUEUE).addUsed(chain, 0);
-                used = true;
-                continue;
+                return 0;
             }
             long room = chain.writableLength();
             int written = 0;
@@ -147,12 +105,8 @@ public final class VirtioConsole extends VirtioDeviceBase {
             }
             pendingBytes -= written;
             counters.add(Counter.RX_BYTES, written);
-            active.queue(RX_QUEUE).addUsed(chain, written);
-            used = true;
-        }
-        if (used) {
-            signalUsed(active, RX_QUEUE);
-        }
+            return written;
+        });
     }
 
     /** Bytes waiting for the guest to post receive buffers; writers use it for backpressure. */

@@ -1,10 +1,8 @@
 package dev.airlock.vmm.virtio.net;
 
 import dev.airlock.vmm.metrics.Counters;
-import dev.airlock.vmm.virtio.DescriptorChain;
 import dev.airlock.vmm.virtio.DeviceState;
 import dev.airlock.vmm.virtio.VirtioDeviceBase;
-import dev.airlock.vmm.virtio.VirtioFeatures;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -48,6 +46,7 @@ public final class VirtioNet extends VirtioDeviceBase implements FrameSink {
     private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
 
     public VirtioNet(byte[] mac, FramePort port) {
+        super(DEVICE_TYPE, 2, QUEUE_SIZE);
         if (mac.length != 6) {
             throw new IllegalArgumentException("a MAC address has 6 bytes");
         }
@@ -57,23 +56,8 @@ public final class VirtioNet extends VirtioDeviceBase implements FrameSink {
     }
 
     @Override
-    public int deviceType() {
-        return DEVICE_TYPE;
-    }
-
-    @Override
     public long offeredFeatures() {
-        return VirtioFeatures.VERSION_1 | VirtioFeatures.EVENT_IDX | VirtioFeatures.INDIRECT_DESC | F_MAC;
-    }
-
-    @Override
-    public int queueCount() {
-        return 2;
-    }
-
-    @Override
-    public int maxQueueSize() {
-        return QUEUE_SIZE;
+        return COMMON_FEATURES | F_MAC;
     }
 
     /** Configuration space: mac[6] (the status and later fields need features not offered). */
@@ -102,9 +86,7 @@ public final class VirtioNet extends VirtioDeviceBase implements FrameSink {
     }
 
     private void transmit(DeviceState.Active active) {
-        DescriptorChain chain;
-        boolean used = false;
-        while ((chain = next(active, TX_QUEUE)) != null) {
+        serveQueue(active, TX_QUEUE, chain -> {
             long length = chain.readableLength();
             if (chain.writableLength() != 0 || length < HEADER_SIZE + MIN_FRAME_SIZE
                     || length > HEADER_SIZE + MAX_FRAME_SIZE) {
@@ -116,12 +98,8 @@ public final class VirtioNet extends VirtioDeviceBase implements FrameSink {
                 counters.add(Counter.TX_BYTES, frame.length);
                 port.send(ByteBuffer.wrap(frame).asReadOnlyBuffer());
             }
-            active.queue(TX_QUEUE).addUsed(chain, 0);
-            used = true;
-        }
-        if (used) {
-            signalUsed(active, TX_QUEUE);
-        }
+            return 0;
+        });
     }
 
     /** A frame from the port for the guest; any thread. */
@@ -146,32 +124,22 @@ public final class VirtioNet extends VirtioDeviceBase implements FrameSink {
         deliverBacklog(active);
     }
 
+    /** Frames wait in the backlog while no receive buffer is posted, until the driver's next RX notification. */
     private void deliverBacklog(DeviceState.Active active) {
-        boolean used = false;
-        while (!backlog.isEmpty() && state == active) {
-            DescriptorChain chain = next(active, RX_QUEUE);
-            if (chain == null) {
-                break; // no buffer posted: frames wait for the driver's next RX notification
-            }
+        serveQueue(active, RX_QUEUE, () -> !backlog.isEmpty(), chain -> {
             byte[] frame = backlog.poll();
-            int written = 0;
             if (chain.readableLength() != 0 || chain.writableLength() < HEADER_SIZE + frame.length) {
                 counters.increment(Counter.RX_DROPPED_BUFFER_TOO_SMALL);
-            } else {
-                byte[] header = new byte[HEADER_SIZE];
-                header[10] = 1; // num_buffers = 1 (little-endian u16 at offset 10)
-                chain.writeTo(active.memory(), 0, header, 0, HEADER_SIZE);
-                chain.writeTo(active.memory(), HEADER_SIZE, frame, 0, frame.length);
-                written = HEADER_SIZE + frame.length;
-                counters.increment(Counter.RX_FRAMES);
-                counters.add(Counter.RX_BYTES, frame.length);
+                return 0;
             }
-            active.queue(RX_QUEUE).addUsed(chain, written);
-            used = true;
-        }
-        if (used) {
-            signalUsed(active, RX_QUEUE);
-        }
+            byte[] header = new byte[HEADER_SIZE];
+            header[10] = 1; // num_buffers = 1 (little-endian u16 at offset 10)
+            chain.writeTo(active.memory(), 0, header, 0, HEADER_SIZE);
+            chain.writeTo(active.memory(), HEADER_SIZE, frame, 0, frame.length);
+            counters.increment(Counter.RX_FRAMES);
+            counters.add(Counter.RX_BYTES, frame.length);
+            return HEADER_SIZE + frame.length;
+        });
     }
 
     /** Frames waiting for receive buffers. */

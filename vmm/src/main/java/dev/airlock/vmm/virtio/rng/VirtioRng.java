@@ -1,10 +1,8 @@
 package dev.airlock.vmm.virtio.rng;
 
 import dev.airlock.vmm.metrics.Counters;
-import dev.airlock.vmm.virtio.DescriptorChain;
 import dev.airlock.vmm.virtio.DeviceState;
 import dev.airlock.vmm.virtio.VirtioDeviceBase;
-import dev.airlock.vmm.virtio.VirtioFeatures;
 import java.security.SecureRandom;
 import java.util.Map;
 
@@ -27,6 +25,7 @@ public final class VirtioRng extends VirtioDeviceBase {
     private final SecureRandom random;
 
     public VirtioRng(SecureRandom random) {
+        super(DEVICE_TYPE, 1, QUEUE_SIZE);
         this.random = random;
     }
 
@@ -35,54 +34,19 @@ public final class VirtioRng extends VirtioDeviceBase {
     }
 
     @Override
-    public int deviceType() {
-        return DEVICE_TYPE;
-    }
-
-    @Override
-    public long offeredFeatures() {
-        return VirtioFeatures.VERSION_1 | VirtioFeatures.EVENT_IDX | VirtioFeatures.INDIRECT_DESC;
-    }
-
-    @Override
-    public int queueCount() {
-        return 1;
-    }
-
-    @Override
-    public int maxQueueSize() {
-        return QUEUE_SIZE;
-    }
-
-    @Override
-    public void readConfig(long offset, byte[] data) {
-        readConfigBytes(new byte[0], offset, data);
-    }
-
-    @Override
-    public void writeConfig(long offset, byte[] data) {}
-
-    @Override
     protected void onNotify(DeviceState.Active active, int queue) {
-        DescriptorChain chain;
-        boolean used = false;
-        while ((chain = next(active, 0)) != null) {
+        serveQueue(active, 0, chain -> {
             counters.increment(Counter.REQUESTS);
-            int written = 0;
             if (chain.readableLength() != 0 || chain.writableLength() == 0) {
                 counters.increment(Counter.MALFORMED_REQUESTS); // requests are write-only buffers
-            } else {
-                byte[] bytes = new byte[(int) Math.min(chain.writableLength(), MAX_BYTES_PER_REQUEST)];
-                random.nextBytes(bytes);
-                written = chain.writeTo(active.memory(), 0, bytes, 0, bytes.length);
-                counters.add(Counter.BYTES, written);
+                return 0;
             }
-            active.queue(0).addUsed(chain, written);
-            used = true;
-        }
-        if (used) {
-            signalUsed(active, 0);
-        }
+            byte[] bytes = new byte[(int) Math.min(chain.writableLength(), MAX_BYTES_PER_REQUEST)];
+            random.nextBytes(bytes);
+            int written = chain.writeTo(active.memory(), 0, bytes, 0, bytes.length);
+            counters.add(Counter.BYTES, written);
+            return written;
+        });
     }
 
     @Override
