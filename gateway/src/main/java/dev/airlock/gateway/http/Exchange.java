@@ -47,6 +47,8 @@ public final class Exchange {
     long bytesDown;
     int status;
     boolean requestComplete;
+    /** An HTTP/1.1 request without a body, taken as complete with its head: its decoder end marker is still to come. */
+    boolean endMarkerExpected;
     boolean responseStarted;
 
     Exchange(ExchangeHandler owner, HttpRequest request, String path) {
@@ -57,6 +59,10 @@ public final class Exchange {
 
     void onResponse(HttpObject o) {
         owner.onResponse(this, o);
+    }
+
+    void onUpstreamReadComplete() {
+        owner.onUpstreamReadComplete(this);
     }
 
     void onUpstreamWritabilityChanged() {

@@ -88,6 +88,15 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof LastHttpContent last && current != null && current.endMarkerExpected) {
+            current.endMarkerExpected = false;
+            if (!last.content().isReadable() && last.trailingHeaders().isEmpty()) {
+                // The decoder's end of a request without a body, which begin() already took as
+                // complete: dropping it here keeps the client readable while the request is decided.
+                last.release();
+                return;
+            }
+        }
         if (msg instanceof HttpObject o && state != State.CLOSED) {
             pending.add(o);
             process();
@@ -172,7 +181,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         r.setUri(target.originForm());
         Exchange e = new Exchange(this, r, target.originForm());
         e.secrets = flow.gateway().secrets() == null ? null : flow.gateway().secrets().current();
-        e.requestComplete = r instanceof LastHttpContent;
+        // An HTTP/1.1 request without a body is complete with its head; the decoder's empty
+        // LastHttpContent that follows is dropped on arrival (channelRead).
+        e.endMarkerExpected = !(r instanceof LastHttpContent) && "HTTP/1.1".equals(protocol) && !hasBody(r);
+        e.requestComplete = r instanceof LastHttpContent || e.endMarkerExpected;
         current = e;
         if (!e.requestComplete && hasBody(r)) {
             e.body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
@@ -337,6 +349,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 }
             } else {
                 ch.write(r);
+                // A head taken as complete without its end marker: the upstream's encoder needs one.
+                if (e.requestComplete && !(r instanceof LastHttpContent)) ch.write(LastHttpContent.EMPTY_LAST_CONTENT);
             }
             if (e.requestComplete) {
                 ch.flush();
@@ -476,7 +490,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             e.status = code;
             CompletableFuture<Long> recorded = e.decisionRecorded;
             if (recorded.isDone() && !recorded.isCompletedExceptionally()) {
-                relayToClient(e, o, false);
+                relayToClient(e, o);
                 return;
             }
             // The decision's record is not on disk yet (or cannot be written): hold the response.
@@ -493,22 +507,28 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                     closeClient();
                     return;
                 }
-                // What arrived while the record was being forced goes out in one flush: a small
-                // response (head and body) then costs one TLS record and one write, not two.
-                relayToClient(e, o, !heldResponse.isEmpty());
+                // What arrived while the record was being forced goes out in one flush.
+                relayToClient(e, o);
                 while (!heldResponse.isEmpty() && state != State.CLOSED) {
-                    HttpObject next = heldResponse.poll();
-                    relayToClient(e, next, !heldResponse.isEmpty());
+                    relayToClient(e, heldResponse.poll());
                 }
-                if (state != State.CLOSED && current == e) e.upstream.config().setAutoRead(ctx.channel().isWritable());
+                if (state != State.CLOSED && current == e) {
+                    ctx.flush();
+                    e.upstream.config().setAutoRead(ctx.channel().isWritable());
+                }
             }, ctx.executor());
             return;
         }
-        relayToClient(e, o, false);
+        relayToClient(e, o);
     }
 
-    /** @param more further objects of this response follow at once, so a write that is not the last may wait for their flush */
-    private void relayToClient(Exchange e, HttpObject o, boolean more) {
+    /**
+     * Writes one object of the response to the client. Only the end of the response, an
+     * upgrade, or a full outbound buffer flushes here; otherwise the flush comes when the
+     * upstream's read completes ({@link #onUpstreamReadComplete}), so a response that arrived
+     * in one read (head and body) leaves in one TLS record and one write.
+     */
+    private void relayToClient(Exchange e, HttpObject o) {
         if (e.redactor != null) o = redact(e, o);
         if (o instanceof HttpContent c) e.bytesDown += c.content().readableBytes();
         boolean last = o instanceof LastHttpContent;
@@ -524,8 +544,6 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             if (!ctx.channel().isWritable()) {
                 ctx.flush();
                 e.upstream.config().setAutoRead(false);
-            } else if (!more) {
-                ctx.flush();
             }
         }
     }
@@ -589,6 +607,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
         state = State.IDLE;
         process();
+    }
+
+    void onUpstreamReadComplete(Exchange e) {
+        if (e == current && state != State.CLOSED && e.responseStarted && !auditPending) ctx.flush();
     }
 
     void onUpstreamWritabilityChanged(Exchange e) {

@@ -29,6 +29,12 @@ final class ResponseRelay extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange != null) exchange.onUpstreamReadComplete();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (exchange != null) exchange.onUpstreamWritabilityChanged();
         ctx.fireChannelWritabilityChanged();
