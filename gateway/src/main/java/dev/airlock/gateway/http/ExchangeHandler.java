@@ -463,8 +463,16 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     // ---- response side (called through Exchange, on the same event loop) ----
 
+    /**
+     * Response bytes held while the decision's record is forced before reading from the
+     * upstream pauses: a small response is held whole without the two epoll_ctl calls that
+     * pausing and resuming cost, a large one cannot fill memory.
+     */
+    private static final int MAX_HELD_BYTES = 64 * 1024;
+
     private final ArrayDeque<HttpObject> heldResponse = new ArrayDeque<>();
     private boolean auditPending;
+    private long heldBytes;
 
     void onResponse(Exchange e, HttpObject o) {
         if (e != current || state == State.CLOSED) {
@@ -473,6 +481,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
         if (auditPending) {
             heldResponse.add(o);
+            if (o instanceof HttpContent c) heldBytes += c.content().readableBytes();
+            if (heldBytes > MAX_HELD_BYTES) e.upstream.config().setAutoRead(false);
             return;
         }
         if (o instanceof HttpResponse resp && !e.responseStarted) {
@@ -495,7 +505,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             }
             // The decision's record is not on disk yet (or cannot be written): hold the response.
             auditPending = true;
-            e.upstream.config().setAutoRead(false);
+            heldBytes = 0;
             recorded.whenCompleteAsync((seq, error) -> {
                 auditPending = false;
                 if (error != null) {
