@@ -49,6 +49,8 @@ public final class Exchange {
     boolean requestComplete;
     /** An HTTP/1.1 request without a body, taken as complete with its head: its decoder end marker is still to come. */
     boolean endMarkerExpected;
+    /** The upstream closed while the response was held for its decision record. */
+    boolean upstreamClosedWhileHeld;
     boolean responseStarted;
 
     Exchange(ExchangeHandler owner, HttpRequest request, String path) {

@@ -524,7 +524,11 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 }
                 if (state != State.CLOSED && current == e) {
                     ctx.flush();
-                    e.upstream.config().setAutoRead(ctx.channel().isWritable());
+                    if (e.upstreamClosedWhileHeld) {
+                        onUpstreamClosed(e); // it closed before the end of the response
+                    } else {
+                        e.upstream.config().setAutoRead(ctx.channel().isWritable());
+                    }
                 }
             }, ctx.executor());
             return;
@@ -629,6 +633,12 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     void onUpstreamClosed(Exchange e) {
         if (e != current || state == State.CLOSED) return;
+        if (auditPending) {
+            // Its response may be complete in the held objects (an HTTP/2 stream closes right
+            // after its last frame): decide once they have been relayed.
+            e.upstreamClosedWhileHeld = true;
+            return;
+        }
         if (e.responseStarted) {
             recordOutcome(e, true, "upstream closed the connection before the response ended");
             closeClient(); // the response was cut short; the client must see it incomplete, not complete
