@@ -11,11 +11,13 @@ import java.nio.channels.WritableByteChannel;
 /**
  * A real file channel that can be told to fail like a full disk: a positional write then
  * writes part of its buffer and throws, as {@code write(2)} does when space runs out mid-way.
- * Optionally truncation fails too, to reach the writer's broken state.
+ * Optionally truncation fails too, to reach the writer's broken state. It can also be slow
+ * like a busy disk: every force then takes at least {@link #forceDelayMillis}.
  */
 final class FailingChannel extends FileChannel {
     volatile boolean failWrites;
     volatile boolean failTruncate;
+    volatile long forceDelayMillis;
 
     private final FileChannel real;
 
@@ -50,7 +52,19 @@ final class FailingChannel extends FileChannel {
     @Override public long position() throws IOException { return real.position(); }
     @Override public FileChannel position(long p) throws IOException { real.position(p); return this; }
     @Override public long size() throws IOException { return real.size(); }
-    @Override public void force(boolean metaData) throws IOException { real.force(metaData); }
+    @Override
+    public void force(boolean metaData) throws IOException {
+        long delay = forceDelayMillis;
+        if (delay > 0) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while forcing");
+            }
+        }
+        real.force(metaData);
+    }
     @Override public long transferTo(long position, long count, WritableByteChannel target) throws IOException { return real.transferTo(position, count, target); }
     @Override public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException { return real.transferFrom(src, position, count); }
     @Override public int read(ByteBuffer dst, long position) throws IOException { return real.read(dst, position); }

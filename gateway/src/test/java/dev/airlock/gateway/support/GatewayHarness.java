@@ -45,11 +45,21 @@ public final class GatewayHarness implements AutoCloseable {
 
     public GatewayHarness(Path dir, EgressDecider decider, AgentDirectory agents, dev.airlock.secrets.store.SecretsStore secrets,
                           String... hostNames) throws Exception {
+        this(dir, decider, agents, secrets, AuditLog::open, hostNames);
+    }
+
+    /** Opens the harness's audit log (e.g. on a slow disk). */
+    public interface AuditOpener {
+        AuditLog open(Path file) throws java.io.IOException;
+    }
+
+    public GatewayHarness(Path dir, EgressDecider decider, AgentDirectory agents, dev.airlock.secrets.store.SecretsStore secrets,
+                          AuditOpener auditOpener, String... hostNames) throws Exception {
         upstream = TlsEchoServer.start(group, dir.resolve("upstream-ca"), hostNames);
         ca = LocalCa.open(dir.resolve("airlock-ca"));
         caPem = ca.directory().certificateFile();
         auditFile = dir.resolve("audit.jsonl");
-        audit = AuditLog.open(auditFile);
+        audit = auditOpener.open(auditFile);
         var loopback = List.of(InetAddress.getByName("127.0.0.1"));
         Map<String, List<InetAddress>> hosts = new java.util.HashMap<>();
         for (String n : hostNames) hosts.put(n, loopback);
