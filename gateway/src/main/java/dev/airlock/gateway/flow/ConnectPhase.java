@@ -1,16 +1,12 @@
 package dev.airlock.gateway.flow;
 
-import dev.airlock.gateway.audit.AuditRecord;
-import dev.airlock.gateway.audit.Phase;
 import dev.airlock.gateway.decision.Decision;
 import dev.airlock.gateway.decision.PolicyInput;
-import dev.airlock.policy.value.ObjectValue;
-import dev.airlock.gateway.net.HostLiteral;
 import dev.airlock.gateway.upstream.DialFailure;
+import dev.airlock.policy.value.ObjectValue;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -65,21 +61,12 @@ public final class ConnectPhase {
     private CompletableFuture<Long> audit(Source source, Destination requested, ObjectValue input, ConnectOutcome outcome,
                                           long started) {
         Destination d = outcome instanceof ConnectOutcome.Established e ? e.destination() : requested;
-        Decision decision = outcome.decision();
-        AuditRecord record = AuditRecord.builder()
-                .time(Instant.now())
-                .decisionId(decision.decisionId())
-                .agent(source.agent())
-                .phase(Phase.CONNECT)
-                .destination(d.host(), d.address() == null ? null : HostLiteral.format(d.address()), d.port())
+        return gateway.audit().append(FlowAudit.connect(source, d, outcome.decision(), started)
                 .status(outcome instanceof ConnectOutcome.Refused r ? r.status() : 200)
-                .durationMs((System.nanoTime() - started) / 1_000_000)
                 .allow(outcome instanceof ConnectOutcome.Established)
-                .reason(outcome instanceof ConnectOutcome.Refused r ? r.reason() : decision.reason())
-                .policyRevision(decision.policyRevision())
+                .reason(outcome instanceof ConnectOutcome.Refused r ? r.reason() : outcome.decision().reason())
                 .input(input)
-                .build();
-        return gateway.audit().append(record);
+                .build());
     }
 
     /** A flow the audit log could not record does not proceed (fail closed). */

@@ -7,24 +7,32 @@ import dev.airlock.gateway.net.HostLiteral;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
-/** Audit records for decisions the gateway takes on an established flow (SNI checks, TLS failures). */
+/**
+ * The connect-phase audit records, all built here: the connect decision itself
+ * ({@link ConnectPhase}), the gateway's own refusals of a flow (a target that names no
+ * destination, an SNI mismatch, a failed TLS handshake) and a relayed flow's outcome.
+ */
 public final class FlowAudit {
     private FlowAudit() {}
 
+    /** A connect-phase record with the fields every one of them shares. */
+    static AuditRecord.Builder connect(Source source, Destination destination, Decision decision, long startedNanos) {
+        return AuditRecord.builder()
+                .time(Instant.now())
+                .decisionId(decision.decisionId())
+                .agent(source.agent())
+                .phase(Phase.CONNECT)
+                .destination(destination.host(), destination.address() == null ? null : HostLiteral.format(destination.address()),
+                        destination.port())
+                .durationMs((System.nanoTime() - startedNanos) / 1_000_000)
+                .policyRevision(decision.policyRevision());
+    }
+
     /** Records that the gateway ended a flow after its connect phase, for the given reason. */
     public static CompletableFuture<Long> flowDenied(Flow flow, String reason, long startedNanos) {
-        Decision d = flow.connectDecision();
-        Destination dst = flow.destination();
-        return flow.gateway().audit().append(AuditRecord.builder()
-                .time(Instant.now())
-                .decisionId(d.decisionId())
-                .agent(flow.source().agent())
-                .phase(Phase.CONNECT)
-                .destination(dst.host(), HostLiteral.format(dst.address()), dst.port())
-                .durationMs((System.nanoTime() - startedNanos) / 1_000_000)
+        return flow.gateway().audit().append(connect(flow.source(), flow.destination(), flow.connectDecision(), startedNanos)
                 .allow(false)
                 .reason(reason)
-                .policyRevision(d.policyRevision())
                 .build());
     }
 
@@ -34,21 +42,12 @@ public final class FlowAudit {
      * closed and not waited for; the connect decision was recorded before the flow began.
      */
     public static CompletableFuture<Long> relayEnded(Flow flow, long bytesUp, long bytesDown, long startedNanos) {
-        Decision d = flow.connectDecision();
-        Destination dst = flow.destination();
-        return flow.gateway().audit().append(AuditRecord.builder()
+        return flow.gateway().audit().append(connect(flow.source(), flow.destination(), flow.connectDecision(), startedNanos)
                 .outcome()
-                .time(Instant.now())
-                .decisionId(d.decisionId())
-                .agent(flow.source().agent())
-                .phase(Phase.CONNECT)
-                .destination(dst.host(), HostLiteral.format(dst.address()), dst.port())
                 .bytesUp(bytesUp)
                 .bytesDown(bytesDown)
-                .durationMs((System.nanoTime() - startedNanos) / 1_000_000)
                 .allow(true)
                 .reason("relayed; both sides closed")
-                .policyRevision(d.policyRevision())
                 .build());
     }
 
