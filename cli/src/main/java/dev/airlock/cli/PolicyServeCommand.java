@@ -98,7 +98,7 @@ final class PolicyServeCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            server.close();
+            server.close(); // nothing left to do after awaitClose(); closes the server if waiting was interrupted
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -65,7 +65,7 @@ class PolicyServeCommandTest {
         } finally {
             server.close();
         }
-        assertEquals(0, exit.get(10, TimeUnit.SECONDS));
+        assertEquals(0, exit.get(10, TimeUnit.SECONDS), run.err().toString());
         assertTrue(run.err().toString().contains("1 policy on http://127.0.0.1:"), run.err().toString());
         assertTrue(run.err().toString().contains("decision ids on"), run.err().toString());
     }
