@@ -78,7 +78,7 @@ final class PolicyServeCommand implements Callable<Integer> {
             server = OpaServer.start(listen, new OpaApi(store, decisionIds));
         } catch (Exception e) {
             // Netty reports bind failures (address in use, not local) as checked exceptions it throws unchecked.
-            err.println("airlock policy serve: cannot listen on " + addr + ": " + e.getMessage());
+            err.println(ListenFailure.message("policy serve", addr, e));
             return 1;
         }
         Thread hook = new Thread(server::close, "airlock-policy-serve-shutdown");
