@@ -33,7 +33,8 @@ final class GatewayOptions {
             description = "Per-attempt timeout for OPA requests (default: ${DEFAULT-VALUE}); failures deny.")
     long opaTimeoutMillis = 500;
 
-    @Option(names = "--no-decision-cache", description = "Ask the policy for every decision (default: cache identical inputs for 10 s).")
+    @Option(names = "--no-decision-cache", description = "Ask the policy for every decision (default: cache identical inputs "
+            + "for 10 s, except where the embedded policy reads the clock, randomness or the network).")
     boolean noDecisionCache;
 
     @Option(names = "--data", paramLabel = "FILE", description = "JSON/YAML base document merged at the root of data (repeatable).")

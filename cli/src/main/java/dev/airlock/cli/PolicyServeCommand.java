@@ -78,7 +78,7 @@ final class PolicyServeCommand implements Callable<Integer> {
             server = OpaServer.start(listen, new OpaApi(store, decisionIds));
         } catch (Exception e) {
             // Netty reports bind failures (address in use, not local) as checked exceptions it throws unchecked.
-            err.println("airlock policy serve: cannot listen on " + addr + ": " + e.getMessage());
+            err.println(ListenFailure.message("policy serve", addr, e));
             return 1;
         }
         Thread hook = new Thread(server::close, "airlock-policy-serve-shutdown");
@@ -98,7 +98,7 @@ final class PolicyServeCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            server.close();
+            server.close(); // nothing left to do after awaitClose(); closes the server if waiting was interrupted
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

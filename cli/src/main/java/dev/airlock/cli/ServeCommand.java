@@ -46,9 +46,7 @@ final class ServeCommand implements Callable<Integer> {
             proxy = g.listen(address);
         } catch (Exception e) {
             g.close();
-            spec.commandLine().getErr().println("airlock serve: cannot listen on " + listen + ": "
-                    + (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException
-                            ? "the address is in use or not available" : e.getMessage()));
+            spec.commandLine().getErr().println(ListenFailure.message("serve", listen, e));
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -7,8 +7,6 @@ import dev.airlock.policy.rest.OpaServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +63,7 @@ class PolicyServeCommandTest {
         } finally {
             server.close();
         }
-        assertEquals(0, exit.get(10, TimeUnit.SECONDS));
+        assertEquals(0, exit.get(10, TimeUnit.SECONDS), run.err().toString());
         assertTrue(run.err().toString().contains("1 policy on http://127.0.0.1:"), run.err().toString());
         assertTrue(run.err().toString().contains("decision ids on"), run.err().toString());
     }
@@ -81,12 +79,14 @@ class PolicyServeCommandTest {
     }
 
     @Test
-    void addressInUseIsAnError() throws IOException {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Run run = command();
-            int code = run.cl().execute("--addr", "127.0.0.1:" + taken.getLocalPort());
-            assertEquals(1, code);
-            assertTrue(run.err().toString().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), run.err().toString());
+    void addressInUseIsAOneLineError() throws IOException {
+        try (TakenPort taken = new TakenPort()) {
+            CliRun r = CliRun.of("policy", "serve", "--addr", taken.address());
+            assertEquals(1, r.exitCode());
+            String prefix = "airlock policy serve: cannot listen on " + taken.address() + ": ";
+            String line = r.err().strip();
+            assertTrue(line.startsWith(prefix) && line.substring(prefix.length()).equalsIgnoreCase(taken.bindError()),
+                    "one line naming the address and the reason (address already in use): " + r.err());
         }
     }
 

@@ -3,8 +3,6 @@ package dev.airlock.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,14 +13,16 @@ class ServeCommandTest {
 
     @Test
     void listenAddressInUseIsAOneLineError() throws Exception {
-        try (ServerSocket taken = new ServerSocket()) {
-            taken.bind(new InetSocketAddress("127.0.0.1", 0));
-            CliRun r = CliRun.of("serve", "--listen", "127.0.0.1:" + taken.getLocalPort(),
+        try (TakenPort taken = new TakenPort()) {
+            CliRun r = CliRun.of("serve", "--listen", taken.address(),
                     "--state-dir", dir.resolve("state").toString(), "--audit", dir.resolve("audit.jsonl").toString(),
                     "--ca-dir", dir.resolve("ca").toString());
             assertEquals(1, r.exitCode());
-            assertEquals(1, r.err().strip().lines().count(), r.err());
-            assertTrue(r.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), r.err());
+            String prefix = "airlock serve: cannot listen on " + taken.address() + ": ";
+            String line = r.err().strip();
+            assertTrue(line.startsWith(prefix) && line.substring(prefix.length()).equalsIgnoreCase(taken.bindError()),
+                    "one line naming the address and the reason (address already in use): " + r.err());
+            assertEquals("", r.out());
         }
     }
 

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -107,21 +108,31 @@ public final class EmbeddedEngine implements PolicyEngine {
         return revision;
     }
 
+    /** Evaluates the document at a path whose keys are separated by '/' or '.'. */
     @Override
     public Decision evaluate(String path, Value input) {
-        long start = System.nanoTime();
-        CompiledQuery q = queries.computeIfAbsent("\u0000path:" + path, k -> policy.compileQuery(pathQuery(path)));
-        List<Map<String, Value>> rows = run(q, input, options);
-        Value result = rows.isEmpty() ? null : rows.getFirst().get("result");
-        return new Decision(path, result, revision, System.nanoTime() - start);
+        CompiledQuery q = queries.computeIfAbsent("\u0000path:" + path, k -> policy.compileQuery(
+                pathQuery(Arrays.stream(path.split("[/.]")).filter(key -> !key.isEmpty()).toList())));
+        return evaluate(path, q, input);
     }
 
-    private static String pathQuery(String path) {
+    /** Evaluates the document at a path given as keys below data; a key may hold any character ('.' too). */
+    public Decision evaluate(List<String> keys, Value input) {
+        return evaluate(String.join("/", keys), compiled(pathQuery(keys)), input);
+    }
+
+    private Decision evaluate(String path, CompiledQuery q, Value input) {
+        long start = System.nanoTime();
+        List<Map<String, Value>> rows = run(q, input, options);
+        Value result = rows.isEmpty() ? null : rows.getFirst().get("result");
+        return new Decision(path, result, revision, System.nanoTime() - start, null, q.deterministic());
+    }
+
+    private static String pathQuery(List<String> keys) {
         StringBuilder sb = new StringBuilder("result = data");
-        for (String seg : path.split("[/.]")) {
-            if (seg.isEmpty()) continue;
-            if (Lexer.isIdentifierPublic(seg)) sb.append('.').append(seg);
-            else sb.append('[').append(Json.quote(seg)).append(']');
+        for (String key : keys) {
+            if (Lexer.isIdentifierPublic(key)) sb.append('.').append(key);
+            else sb.append('[').append(Json.quote(key)).append(']');
         }
         return sb.toString();
     }
@@ -132,12 +143,16 @@ public final class EmbeddedEngine implements PolicyEngine {
     }
 
     public List<Map<String, Value>> query(String rego, Value input, EvalOptions opts) {
+        return run(compiled(rego), input, opts);
+    }
+
+    private CompiledQuery compiled(String rego) {
         CompiledQuery q = queries.get(rego);
         if (q == null) {
             q = policy.compileQuery(rego);
             if (queries.size() < QUERY_CACHE_MAX) queries.put(rego, q);
         }
-        return run(q, input, opts);
+        return q;
     }
 
     /** Compiles a query without caching it (for tools that evaluate it once). */

@@ -29,8 +29,17 @@ public record Builtin(String name, Type.Function signature, String description, 
         return new Builtin(name, signature, description, flags, impl);
     }
 
+    /**
+     * True when the result depends on the arguments alone. Flagged builtins do not: they read the
+     * clock or a random source, or ask the network, whose answer can change between two calls.
+     * The compiler decides what may be cached on this (see {@code RuleNode.isDeterministic()}).
+     */
+    public boolean deterministic() {
+        return !flags.contains(Flag.NONDETERMINISTIC) && !flags.contains(Flag.NETWORK);
+    }
+
     public enum Flag {
-        /** Result can differ between calls with the same arguments (time, random, uuid). */
+        /** Result can differ between calls with the same arguments (reads the clock or a random source). */
         NONDETERMINISTIC,
         /** Opens network connections or resolves names; disabled unless the engine enables it. */
         NETWORK,

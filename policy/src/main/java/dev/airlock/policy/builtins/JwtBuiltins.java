@@ -20,6 +20,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +43,13 @@ public final class JwtBuiltins {
                         }),
                 Builtin.of("io.jwt.decode_verify", func(args(S, objectOf(S, A)), tuple(B, objectOf(A, A), objectOf(A, A))),
                         "[valid, header, payload]: verifies signature and claims against constraints (cert or secret, alg, iss, aud, time)",
+                        // exp and nbf are checked against the query time unless the constraints give one
+                        EnumSet.of(Builtin.Flag.NONDETERMINISTIC),
                         (ctx, a) -> decodeVerify(ctx, string(a, 1), Operands.object(a, 2))),
                 Builtin.of("io.jwt.encode_sign", func(args(objectOf(S, A), objectOf(S, A), objectOf(S, A)), S),
                         "Signs a JWS with the given headers, payload and JWK",
+                        // ECDSA and RSA-PSS signatures are randomized
+                        EnumSet.of(Builtin.Flag.NONDETERMINISTIC),
                         (ctx, a) -> {
                             ObjectValue headers = Operands.object(a, 1);
                             ObjectValue payload = Operands.object(a, 2);
@@ -53,6 +58,7 @@ public final class JwtBuiltins {
                         }),
                 Builtin.of("io.jwt.encode_sign_raw", func(args(S, S, S), S),
                         "Signs a JWS from header, payload and JWK given as JSON text",
+                        EnumSet.of(Builtin.Flag.NONDETERMINISTIC), // randomized signatures, as encode_sign
                         (ctx, a) -> {
                             Value key;
                             try {

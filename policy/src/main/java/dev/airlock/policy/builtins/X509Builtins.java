@@ -28,6 +28,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -57,6 +58,7 @@ public final class X509Builtins {
                 Builtin.of("crypto.x509.parse_and_verify_certificates", func(args(S), tuple(B, arrayOf(objectOf(S, A)))),
                         "Verifies certificates (root first, intermediates, leaf last) at the query time; "
                                 + "[valid, the verified chain from leaf to root]",
+                        EnumSet.of(Builtin.Flag.NONDETERMINISTIC), // validity periods are checked at the query time
                         (ctx, a) -> {
                             List<X509Certificate> chain = verify(certificates(string(a, 1)), new Date(ctx.queryTimeNanos() / 1_000_000L));
                             if (chain == null) return ArrayValue.of(BoolValue.FALSE, ArrayValue.EMPTY);

@@ -12,6 +12,7 @@ import dev.airlock.policy.value.Value;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -25,6 +26,11 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link PolicyEngine#revision()} changes, earlier entries are no longer found, and
  * {@link #invalidate()} drops everything (for a remote OPA whose policy changed out of sight).
  *
+ * <p>A decision the engine marks not {@linkplain Decision#deterministic() deterministic} (its
+ * policy can call {@code time.now_ns}, {@code http.send}, ...) is never kept, and is counted
+ * as uncacheable, like one whose input is over the size limit. Its path is remembered for the
+ * revision that decided, so later evaluations go to the engine without a lookup.
+ *
  * <p>A decision served from the cache carries no OPA decision id (OPA logged only the decision
  * it actually made) and reports the lookup time as its evaluation time. Ad-hoc queries are
  * passed through uncached.
@@ -35,10 +41,18 @@ public final class DecisionCache implements PolicyEngine {
     private final Cache<CacheKey, Decision> cache;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    private final LongAdder uncacheable = new LongAdder();
     private final LongAdder evictions = new LongAdder();
     private final AtomicLong invalidations = new AtomicLong();
     private final AtomicLong generation = new AtomicLong();
     private volatile String lastRevision;
+    /**
+     * Paths whose last decision was not deterministic, with the revision that made it. Checked
+     * before the lookup, so such a path costs no hashing of its input; bounded, since paths are
+     * the caller's strings.
+     */
+    private final Map<String, String> nondeterministicPaths = new ConcurrentHashMap<>();
+    private static final int MAX_NONDETERMINISTIC_PATHS = 1024;
 
     public DecisionCache(PolicyEngine delegate, CacheOptions options) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -66,7 +80,6 @@ public final class DecisionCache implements PolicyEngine {
     @Override
     public Decision evaluate(String path, Value input) {
         long start = System.nanoTime();
-        boolean cacheable = input == null || jsonSizeWithin(input, options.maxInputChars()) >= 0;
         long gen = generation.get();
         String revision = delegate.revision();
         if (!Objects.equals(revision, lastRevision)) {
@@ -76,23 +89,44 @@ public final class DecisionCache implements PolicyEngine {
             if (lastRevision != null) {
                 invalidations.incrementAndGet();
                 cache.asMap().keySet().removeIf(k -> !Objects.equals(k.revision(), revision));
+                nondeterministicPaths.values().removeIf(r -> !Objects.equals(r, revision));
             }
             lastRevision = revision;
         }
-        if (cacheable) {
-            Decision cached = cache.getIfPresent(new CacheKey(gen, revision, path, input));
-            if (cached != null) {
-                hits.increment();
-                return new Decision(cached.path(), cached.result(), cached.revision(), System.nanoTime() - start, null);
-            }
+        boolean cacheable = (input == null || jsonSizeWithin(input, options.maxInputChars()) >= 0)
+                && !(revision != null && revision.equals(nondeterministicPaths.get(path)));
+        if (!cacheable) {
+            uncacheable.increment();
+            return delegate.evaluate(path, input);
         }
-        misses.increment();
-        Decision decision = delegate.evaluate(path, input); // errors propagate and are never cached
-        if (cacheable && decision.defined()) {
+        Decision cached = cache.getIfPresent(new CacheKey(gen, revision, path, input));
+        if (cached != null) {
+            hits.increment();
+            return new Decision(cached.path(), cached.result(), cached.revision(), System.nanoTime() - start, null, true);
+        }
+        Decision decision;
+        try {
+            decision = delegate.evaluate(path, input);
+        } catch (RuntimeException e) {
+            misses.increment(); // errors are never cached: the next lookup misses again
+            throw e;
+        }
+        if (!decision.deterministic()) {
+            uncacheable.increment();
+            rememberNondeterministic(path, decision.revision());
+        } else {
+            misses.increment();
             // Keyed by the revision that decided; a remote engine learns its revision from this very answer.
-            cache.put(new CacheKey(gen, decision.revision(), path, input), decision);
+            if (decision.defined()) cache.put(new CacheKey(gen, decision.revision(), path, input), decision);
         }
         return decision;
+    }
+
+    private void rememberNondeterministic(String path, String revision) {
+        if (revision == null) return; // nothing to tie it to; the next decision tells again
+        if (nondeterministicPaths.size() < MAX_NONDETERMINISTIC_PATHS || nondeterministicPaths.containsKey(path)) {
+            nondeterministicPaths.put(path, revision);
+        }
     }
 
     /**
@@ -152,8 +186,13 @@ public final class DecisionCache implements PolicyEngine {
         return misses.sum();
     }
 
+    public long uncacheable() {
+        return uncacheable.sum();
+    }
+
     public CacheStats stats() {
         cache.cleanUp();
-        return new CacheStats(hits.sum(), misses.sum(), evictions.sum(), invalidations.get(), cache.estimatedSize());
+        return new CacheStats(hits.sum(), misses.sum(), uncacheable.sum(), evictions.sum(), invalidations.get(),
+                cache.estimatedSize());
     }
 }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Compiles parsed modules into a {@link CompiledPolicy}, in OPA's order of passes: build the
@@ -89,7 +90,7 @@ public final class Compiler {
         fail();
         checkRecursion();
         fail();
-        markDataOnly();
+        markNodes();
         checkCalls();
         fail();
         checkTypes(root);
@@ -439,57 +440,110 @@ public final class Compiler {
 
     private Map<RuleNode, Set<RuleNode>> lastDeps = Map.of();
 
-    // ---- data-only nodes ----
+    // ---- data-only and deterministic nodes ----
 
-    /** Marks the nodes whose value depends only on data (see {@link RuleNode#isDataOnly()}). */
-    private void markDataOnly() {
-        Map<RuleNode, Boolean> memo = new HashMap<>();
-        markDataOnly(root, memo);
+    /**
+     * Marks every node's value as depending only on data ({@link RuleNode#isDataOnly()}) or
+     * not, and as the same in every evaluation ({@link RuleNode#isDeterministic()}) or not.
+     */
+    private void markNodes() {
+        markNodes(root, new HashMap<>(), new HashMap<>());
     }
 
-    private void markDataOnly(RuleNode n, Map<RuleNode, Boolean> memo) {
-        n.markDataOnly(dataOnly(n, memo));
-        for (RuleNode c : n.children().values()) markDataOnly(c, memo);
+    private void markNodes(RuleNode n, Map<RuleNode, Boolean> dataOnly, Map<RuleNode, Boolean> deterministic) {
+        n.markDataOnly(everyReachedRule(n, this::locallyPure, dataOnly));
+        n.markDeterministic(everyReachedRule(n, this::locallyDeterministic, deterministic));
+        for (RuleNode c : n.children().values()) markNodes(c, dataOnly, deterministic);
     }
 
-    private boolean dataOnly(RuleNode n, Map<RuleNode, Boolean> memo) {
+    /**
+     * True when {@code test} holds for every rule at or below {@code n} and for every rule and
+     * function those read or call, transitively.
+     */
+    private boolean everyReachedRule(RuleNode n, Predicate<Rule> test, Map<RuleNode, Boolean> memo) {
         Boolean known = memo.get(n);
         if (known != null) return known;
-        memo.put(n, false); // cycles (rejected earlier) and re-entry count as not data-only
+        memo.put(n, false); // cycles (rejected earlier) and re-entry count as failing: the safe answer
         boolean ok = true;
         for (CompiledRule cr : n.rules()) {
-            for (Rule r = cr.rule(); r != null && ok; r = r.elseRule()) ok = locallyPure(r);
+            for (Rule r = cr.rule(); r != null && ok; r = r.elseRule()) ok = test.test(r);
         }
-        for (RuleNode d : lastDeps.getOrDefault(n, Set.of())) ok = ok && (d == n || dataOnly(d, memo));
-        for (RuleNode c : n.children().values()) ok = ok && (!c.hasRulesBelow() || dataOnly(c, memo));
+        for (RuleNode d : lastDeps.getOrDefault(n, Set.of())) ok = ok && (d == n || everyReachedRule(d, test, memo));
+        for (RuleNode c : n.children().values()) ok = ok && (!c.hasRulesBelow() || everyReachedRule(c, test, memo));
         memo.put(n, ok);
         return ok;
     }
 
+    /** No input, no with, no printing, and deterministic: the rule's value is a function of data. */
     private boolean locallyPure(Rule r) {
-        boolean[] pure = {true};
-        Function<Term, Boolean> visit = t -> {
-            if (t instanceof Term.Var v && v.name().equals("input")) pure[0] = false;
-            if (t instanceof Term.Call c) {
-                String name = c.name();
-                Builtin b = builtins.get(name);
-                if (b != null && !b.flags().isEmpty()) pure[0] = false;
-                if (name.equals("print") || name.equals("internal.print") || name.equals("opa.runtime")
-                        || name.equals("trace")) {
-                    pure[0] = false;
-                }
-            }
-            return pure[0];
-        };
         for (Expr e : r.body()) {
             if (!e.withs().isEmpty()) return false;
-            Terms.walkExpr(e, visit);
         }
+        return locallyDeterministic(r) && noTerm(r, t -> t instanceof Term.Var v && v.name().equals("input")
+                || t instanceof Term.Call c && PRINTING.contains(c.name()));
+    }
+
+    /** Calls that print: their output would be lost if a value were computed once and shared. */
+    private static final Set<String> PRINTING = Set.of("print", "internal.print", "trace");
+
+    /** The rule itself calls no non-deterministic builtin; what it reads is checked by the caller. */
+    private boolean locallyDeterministic(Rule r) {
+        return noTerm(r, this::nondeterministic);
+    }
+
+    /**
+     * A call that may answer differently with the same arguments, or a with replacement naming
+     * such a builtin ({@code with f as time.now_ns}, which makes calls of f answer so).
+     */
+    private boolean nondeterministic(Term t) {
+        return switch (t) {
+            case Term.Call c -> nondeterministic(c.name());
+            case Term.Ref ref when BUILTIN_REF.equals(ref.headName())
+                    && ref.path().get(1) instanceof Term.Scalar s && s.value() instanceof StringValue name ->
+                    nondeterministic(name.value());
+            default -> false;
+        };
+    }
+
+    /**
+     * Whether a builtin may answer differently with the same arguments: a registry builtin that
+     * is not {@linkplain Builtin#deterministic() deterministic}, or {@code opa.runtime}, which the
+     * evaluator answers from the engine's settings rather than the policy (OPA counts it as
+     * non-deterministic too).
+     */
+    private boolean nondeterministic(String name) {
+        Builtin b = builtins.get(name);
+        return b != null ? !b.deterministic() : name.equals("opa.runtime");
+    }
+
+    /** True when no term of the rule's head or body matches. */
+    private static boolean noTerm(Rule r, Predicate<Term> match) {
+        boolean[] found = {false};
+        Function<Term, Boolean> visit = t -> {
+            if (match.test(t)) found[0] = true;
+            return !found[0];
+        };
+        Terms.walkBody(r.body(), visit);
         Terms.walk(r.head().ref(), visit);
         if (r.head().key() != null) Terms.walk(r.head().key(), visit);
         if (r.head().value() != null) Terms.walk(r.head().value(), visit);
         if (r.head().args() != null) for (Term a : r.head().args()) Terms.walk(a, visit);
-        return pure[0];
+        return !found[0];
+    }
+
+    /**
+     * A query is deterministic when it calls no non-deterministic builtin itself and every rule
+     * it can read or call is {@linkplain RuleNode#isDeterministic() deterministic}.
+     */
+    private boolean deterministic(List<Expr> query) {
+        boolean[] calls = {false};
+        Set<RuleNode> reached = new LinkedHashSet<>();
+        Terms.walkBody(query, t -> {
+            if (nondeterministic(t)) calls[0] = true;
+            if (t instanceof Term.Ref ref && "data".equals(ref.headName())) refDeps(ref, reached);
+            return true;
+        });
+        return !calls[0] && reached.stream().allMatch(RuleNode::isDeterministic);
     }
 
     private void findCycle(RuleNode n, Map<RuleNode, Set<RuleNode>> deps, List<RuleNode> stack, Set<RuleNode> done,
@@ -714,6 +768,6 @@ public final class Compiler {
             }
         }
         vars.removeIf(v -> v.equals(BUILTIN_REF));
-        return new CompiledQuery(text, folded, new ArrayList<>(vars));
+        return new CompiledQuery(text, folded, new ArrayList<>(vars), deterministic(folded));
     }
 }

@@ -17,6 +17,7 @@ public final class RuleNode {
     private boolean hasRulesBelow;
     private boolean isPackage;
     private boolean dataOnly;
+    private boolean deterministic;
 
     RuleNode(List<String> path) {
         this.path = List.copyOf(path);
@@ -76,8 +77,8 @@ public final class RuleNode {
 
     /**
      * True when this node's value (rules and everything below) depends only on {@code data}:
-     * no {@code input}, no {@code with}, no non-deterministic, network or printing builtins, and
-     * only such rules and functions. Its value is the same in every query against the same
+     * no {@code input}, no {@code with}, no printing builtins, {@linkplain #isDeterministic()
+     * deterministic}, and only such rules and functions. Its value is the same in every query against the same
      * data, so an engine may keep it across queries.
      */
     public boolean isDataOnly() {
@@ -86,6 +87,20 @@ public final class RuleNode {
 
     void markDataOnly(boolean b) {
         dataOnly = b;
+    }
+
+    /**
+     * True when this node's value (rules and everything below) is the same in every evaluation
+     * with the same input and data: neither its rules nor any rule or function they reach can
+     * call a non-deterministic builtin ({@link dev.airlock.policy.builtins.Builtin#deterministic()},
+     * {@code opa.runtime}). Decisions read from such nodes may be cached.
+     */
+    public boolean isDeterministic() {
+        return deterministic;
+    }
+
+    void markDeterministic(boolean b) {
+        deterministic = b;
     }
 
     void markPackage() {

@@ -143,26 +143,10 @@ public final class OpaApi {
         return json(200, ObjectValue.wrap(out), pretty);
     }
 
-    /**
-     * Evaluates data at the path. Paths of plain segments go through the engine's path lookup;
-     * a segment holding '.' (a key such as "example.com") is quoted into a query instead, since
-     * the engine reads '.' in a path as a separator.
-     */
+    /** Evaluates data at the path; a segment is one key, even when it holds '.' ("example.com"). */
     private Decision evaluate(List<String> segments, Value input) {
         try {
-            boolean plain = segments.stream().noneMatch(s -> s.contains(".") || s.contains("/"));
-            if (plain) return store.evaluate(String.join("/", segments), input);
-            StringBuilder q = new StringBuilder("result = data");
-            for (String s : segments) {
-                q.append('[');
-                Json.quote(q, s);
-                q.append(']');
-            }
-            long t = System.nanoTime();
-            var engine = store.engine(); // one snapshot, so the revision is the one that decided
-            List<Map<String, Value>> rows = engine.query(q.toString(), input);
-            Value result = rows.isEmpty() ? null : rows.getFirst().get("result");
-            return new Decision(String.join("/", segments), result, engine.revision(), System.nanoTime() - t);
+            return store.engine().evaluate(segments, input);
         } catch (RegoException e) {
             throw regoError(e, OpaErrorBody.MSG_COMPILE_QUERY);
         }

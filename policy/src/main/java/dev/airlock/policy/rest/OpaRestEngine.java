@@ -77,7 +77,9 @@ public final class OpaRestEngine implements PolicyEngine, AutoCloseable {
         Value result = response.get("result");
         String decisionId = response.get("decision_id") instanceof StringValue s ? s.value() : null;
         if (response.get("provenance") instanceof ObjectValue p) revision = revisionOf(p);
-        return new Decision(path, result, revision, System.nanoTime() - start, decisionId);
+        // OPA's policy is out of sight: whether it reads the clock or the network is unknown, and
+        // its decisions are taken as deterministic (docs/opa.md, "The decision cache").
+        return new Decision(path, result, revision, System.nanoTime() - start, decisionId, true);
     }
 
     @Override

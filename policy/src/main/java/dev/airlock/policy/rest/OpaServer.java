@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,8 @@ public final class OpaServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final ExecutorService workers;
     private final Channel listener;
+    /** Counted down when {@link #close()} has finished. */
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     private OpaServer(EventLoopGroup group, ExecutorService workers, Channel listener) {
         this.group = group;
@@ -78,36 +81,40 @@ public final class OpaServer implements AutoCloseable {
         }
     }
 
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-
     public InetSocketAddress address() {
         return (InetSocketAddress) listener.localAddress();
     }
 
-    /** Blocks until the server is closed (from another thread or a shutdown hook). */
+    /**
+     * Blocks until the server is closed: until {@link #close()}, called from another thread or a
+     * shutdown hook, has finished, not merely stopped accepting. A caller that then closes the
+     * server itself (as {@code policy serve} does on its way out) finds nothing left to do.
+     */
     public void awaitClose() throws InterruptedException {
-        listener.closeFuture().sync();
+        closed.await();
     }
 
     /**
-     * Stops accepting, lets requests in flight finish briefly, and releases every thread. Only
-     * the first call does the work: `policy serve` closes in its own finally block while a
-     * test or the shutdown hook may be closing too, and a second close on terminated event
-     * loops would throw.
+     * Stops accepting, lets requests in flight finish briefly, and releases every thread. Calls
+     * are serialized and each returns only once the server is closed, so a second caller (the
+     * command's own finally block, a shutdown hook, a test) neither closes terminated event
+     * loops again nor returns while the first is still shutting them down.
      */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        listener.close().syncUninterruptibly();
-        workers.shutdown();
+    public synchronized void close() {
+        if (closed.getCount() == 0) return;
         try {
-            if (!workers.awaitTermination(2, TimeUnit.SECONDS)) workers.shutdownNow();
-        } catch (InterruptedException e) {
-            workers.shutdownNow();
-            Thread.currentThread().interrupt();
+            listener.close().syncUninterruptibly();
+            workers.shutdown();
+            try {
+                if (!workers.awaitTermination(2, TimeUnit.SECONDS)) workers.shutdownNow();
+            } catch (InterruptedException e) {
+                workers.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        } finally {
+            closed.countDown();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -34,6 +34,16 @@ class DecisionCacheTest {
             conflict := 1 if input.x
             conflict := 2 if input.x
             """;
+    /** Decisions that read the clock, directly or through a function. */
+    private static final String TIME_POLICY = """
+            package clock
+
+            stamped := {"allow": true, "at": time.now_ns()}
+
+            fresh := {"allow": recent(input.issued)}
+
+            recent(t) := time.now_ns() - t < 60000000000
+            """;
 
     private PolicyStore store;
     /** Counts the evaluations that reach the engine, to show which lookups the cache answered. */
@@ -67,7 +77,7 @@ class DecisionCacheTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        store = PolicyStore.load(Map.of("egress.rego", POLICY), Json.parse("{\"allowed\": [\"a.example\", \"b.example\", \"c.example\"]}"));
+        store = PolicyStore.load(Map.of("egress.rego", POLICY, "clock.rego", TIME_POLICY), Json.parse("{\"allowed\": [\"a.example\", \"b.example\", \"c.example\"]}"));
         engine = new Counting(store);
     }
 
@@ -97,7 +107,7 @@ class DecisionCacheTest {
         c.evaluate(PATH, json("{\"host\": \"a.example\", \"port\": 80}"));
         c.evaluate("egress", json("{\"host\": \"a.example\", \"port\": 443}"));
         assertEquals(3, engine.evaluations.get(), "other input, other path: misses");
-        assertEquals(new CacheStats(1, 3, 0, 0, 3), c.stats());
+        assertEquals(new CacheStats(1, 3, 0, 0, 0, 3), c.stats());
         assertEquals(0.25, c.stats().hitRate());
     }
 
@@ -172,6 +182,49 @@ class DecisionCacheTest {
     }
 
     @Test
+    void decisionsOfAPolicyReadingTheClockAreNeverCached() {
+        DecisionCache c = cache(CacheOptions.DEFAULT);
+        Decision first = c.evaluate("clock/stamped", host("a.example"));
+        Decision second = c.evaluate("clock/stamped", host("a.example"));
+        assertEquals(2, engine.evaluations.get(), "both evaluations reached the engine");
+        assertFalse(first.deterministic());
+        assertFalse(second.deterministic());
+
+        c.evaluate(PATH, host("a.example"));
+        c.evaluate(PATH, host("a.example"));
+        assertEquals(3, engine.evaluations.get(), "the deterministic path next to it is cached");
+        assertEquals(new CacheStats(1, 1, 2, 0, 0, 1), c.stats());
+    }
+
+    @Test
+    void aClockReadOnlyThroughAFunctionCounts() throws Exception {
+        DecisionCache c = cache(CacheOptions.DEFAULT);
+        Value input = json("{\"issued\": 0}");
+        for (int i = 0; i < 3; i++) c.evaluate("clock/fresh", input);
+        assertEquals(3, engine.evaluations.get());
+        assertEquals(3, c.uncacheable());
+        assertEquals(0, c.hits());
+        assertEquals(0, c.stats().size());
+    }
+
+    @Test
+    void aPathIsCachedAgainOnceANewRevisionStopsReadingTheClock() {
+        DecisionCache c = cache(CacheOptions.DEFAULT);
+        c.evaluate("clock/stamped", host("a.example"));
+        c.evaluate("clock/stamped", host("a.example"));
+        store.put("clock.rego", TIME_POLICY.replace("\"at\": time.now_ns()", "\"at\": 0"));
+        c.evaluate("clock/stamped", host("a.example"));
+        c.evaluate("clock/stamped", host("a.example"));
+        assertEquals(3, engine.evaluations.get(), "two under the clock, then one miss and one hit");
+        assertEquals(1, c.hits());
+
+        store.put("clock.rego", TIME_POLICY);
+        c.evaluate("clock/stamped", host("a.example"));
+        c.evaluate("clock/stamped", host("a.example"));
+        assertEquals(5, engine.evaluations.get(), "reading the clock again: nothing cached");
+    }
+
+    @Test
     void hitsCarryNoOpaDecisionIdAndOversizedInputsAreNotKept() {
         DecisionCache c = cache(CacheOptions.DEFAULT.withMaxInputChars(40));
         Decision miss = c.evaluate(PATH, host("a.example"));
@@ -184,5 +237,6 @@ class DecisionCacheTest {
         c.evaluate(PATH, big);
         c.evaluate(PATH, big);
         assertEquals(3, engine.evaluations.get(), "inputs over maxInputChars always go to the engine");
+        assertEquals(2, c.uncacheable());
     }
 }

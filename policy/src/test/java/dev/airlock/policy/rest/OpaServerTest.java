@@ -105,6 +105,18 @@ class OpaServerTest {
     }
 
     @Test
+    void aPathSegmentIsOneKeyEvenWithDotsOrAnEscapedSlash() throws Exception {
+        h.store.put("keys.rego", """
+                package keys
+
+                hosts := {"example.com": "dotted", "a/b": "slashed", "example": {"com": "nested"}}
+                """);
+        assertEquals(StringValue.of("dotted"), h.get("/v1/data/keys/hosts/example.com").json().get("result"));
+        assertEquals(StringValue.of("slashed"), h.get("/v1/data/keys/hosts/a%2Fb").json().get("result"));
+        assertEquals(StringValue.of("nested"), h.get("/v1/data/keys/hosts/example/com").json().get("result"));
+    }
+
+    @Test
     void bodyWithoutInputKeyWarnsLikeOpa() throws Exception {
         var r = h.post(DECISION, "{\"destination\": {\"host\": \"github.com\"}}");
         assertEquals(200, r.status());
