@@ -40,15 +40,7 @@ class RunMicroVmSignalsTest {
         assumeTrue(reason == null, () -> "skipping: KVM is not usable here: " + reason);
         Toolchain.assumeTools("as", "ld");
         Path image = Files.createDirectories(dir.resolve("image"));
-        Files.write(image.resolve("vmlinuz"), Toolchain.assembleElf(dir, """
-                .section .note.Xen, "a", @note
-                    .long 4, 4, 18
-                    .asciz "Xen"
-                    .long start
-                .text
-                .code32
-                .globl start
-                start:
+        Files.write(image.resolve("vmlinuz"), Toolchain.assembleElf(dir, Toolchain.PVH_HEADER + """
                     mov $msg, %esi
                     mov $0x3f8, %dx
                 1:  lodsb

@@ -33,15 +33,7 @@ class MemoryPerVmTest {
     private static final int INITRD_BYTES = 8 << 20;
     private static final long BUDGET_BYTES = 5L << 20;
 
-    private static final String GUEST = """
-            .section .note.Xen, "a", @note
-                .long 4, 4, 18
-                .asciz "Xen"
-                .long start
-            .text
-            .code32
-            .globl start
-            start:
+    private static final String GUEST = Toolchain.PVH_HEADER + """
                 mov $1, %al
                 mov $0x440, %dx
                 outb %al, %dx          # boot timer: "userspace started"

@@ -32,15 +32,7 @@ class MicroVmTest {
         String reason = Kvm.unavailableReason();
         assumeTrue(reason == null, () -> "skipping: KVM is not usable here: " + reason);
         Toolchain.assumeTools("as", "ld");
-        byte[] kernel = Toolchain.assembleElf(dir, """
-                .section .note.Xen, "a", @note
-                    .long 4, 4, 18
-                    .asciz "Xen"
-                    .long start
-                .text
-                .code32
-                .globl start
-                start:
+        byte[] kernel = Toolchain.assembleElf(dir, Toolchain.PVH_HEADER + """
                     mov $0x3f8, %dx
                     mov 32(%ebx), %esi       # rsdp_paddr
                     mov $8, %ecx

@@ -64,6 +64,22 @@ public final class Toolchain {
         return Files.readAllBytes(dir.resolve("guest.bin"));
     }
 
+    /**
+     * The start of a tiny 32-bit guest entered through the PVH ELF note (as {@code PvhLoader}
+     * boots a vmlinux): the note naming {@code start}, then the {@code start:} label, after
+     * which the guest's own code follows.
+     */
+    public static final String PVH_HEADER = """
+            .section .note.Xen, "a", @note
+                .long 4, 4, 18
+                .asciz "Xen"
+                .long start
+            .text
+            .code32
+            .globl start
+            start:
+            """;
+
     /** Assembles and links with a linker script; returns the ELF file. */
     public static byte[] assembleElf(Path dir, String source, String linkerScript) throws IOException, InterruptedException {
         Files.writeString(dir.resolve("kernel.S"), source);
