@@ -129,15 +129,7 @@ class ProxyClientsTest {
                 "opener = urllib.request.build_opener(urllib.request.ProxyHandler({'https': os.environ['PROXY']}),",
                 "                                     urllib.request.HTTPSHandler(context=ctx))",
                 "print(opener.open(os.environ['URL'], timeout=10).read().decode())");
-        ProcessBuilder pb = new ProcessBuilder("python3", "-c", script);
-        pb.environment().put("CA", gw.caPem.toString());
-        pb.environment().put("PROXY", gw.proxyUrl());
-        pb.environment().put("URL", uri("/python").toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), err);
+        String out = python(script, java.util.Map.of("PROXY", gw.proxyUrl(), "URL", uri("/python").toString()));
         assertTrue(out.contains("\"uri\":\"/python\""), out);
     }
 
@@ -157,19 +149,25 @@ class ProxyClientsTest {
                 "    r = c.getresponse()",
                 "    body = r.read()",
                 "    print(method, path, r.status, r.getheader('content-length'), len(body), body.decode()[:200])");
-        ProcessBuilder pb = new ProcessBuilder("python3", "-c", script);
-        pb.environment().put("CA", gw.caPem.toString());
-        pb.environment().put("PROXY_PORT", Integer.toString(gw.proxy.address().getPort()));
-        pb.environment().put("PORT", Integer.toString(gw.upstream.port()));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out + err);
+        String out = python(script, java.util.Map.of("PROXY_PORT", Integer.toString(gw.proxy.address().getPort()),
+                "PORT", Integer.toString(gw.upstream.port())));
         String[] lines = out.strip().split("\n");
         assertEquals(3, lines.length, out);
         assertTrue(lines[0].startsWith("HEAD /forbidden/x 403 ") && lines[0].endsWith(" 0 "), "denied HEAD: no body: " + out);
         assertTrue(lines[1].startsWith("HEAD /allowed 200 ") && lines[1].endsWith(" 0 "), "allowed HEAD: no body: " + out);
         assertTrue(lines[2].startsWith("GET /after-head 200 ") && lines[2].contains("\"uri\":\"/after-head\""), out);
+    }
+
+    /** Runs a python3 script with airlock's CA in {@code CA} and {@code env}; returns its output once it has exited 0. */
+    private static String python(String script, java.util.Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("python3", "-c", script);
+        pb.environment().put("CA", gw.caPem.toString());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out + err);
+        return out;
     }
 }
