@@ -72,6 +72,7 @@ public final class TcpConnection implements Flow, SegmentEmitter {
     private boolean closeNotified;
     private boolean appClosed;
     private boolean writable = true;
+    private boolean flushScheduled;
     private final int[] sackScratch = new int[8];
 
     TcpConnection(TcpLayer layer, StackContext ctx, ConnectionKey key, FlowId id, TcpSegment syn, byte[] synQuote,
@@ -689,12 +690,28 @@ public final class TcpConnection implements Flow, SegmentEmitter {
             } finally {
                 data.release();
             }
+            updateWritability();
             if (state != TcpState.SYN_RECEIVED) {
-                flush();
-            } else {
-                updateWritability();
+                flushSoon();
             }
         });
+    }
+
+    /**
+     * Sends what {@link #write} queued once the current event-loop task is done, not at once:
+     * a handler that writes several buffers in one go (a relay passing on a batch of upstream
+     * reads) then gets full segments and at most one short one at the end, instead of a full
+     * segment and a short remainder for every buffer (each short one a frame the guest's
+     * kernel handles like a full one). Like Linux's TCP autocorking, it adds no timer.
+     */
+    private void flushSoon() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.loop().execute(() -> {
+                flushScheduled = false;
+                flush();
+            });
+        }
     }
 
     private void updateWritability() {
