@@ -104,15 +104,15 @@ public final class TapDevice implements AutoCloseable {
         return n;
     }
 
-    /** Writes one frame (header included); false if the kernel queue is full (EAGAIN). */
-    boolean write(MemorySegment buf, long len, MemorySegment errno) {
-        long n = Libc.write(errno, fd, buf, len);
+    /** Writes one frame gathered from {@code count} iovecs; false if the kernel queue is full (EAGAIN). */
+    boolean writev(MemorySegment iov, int count, MemorySegment errno) {
+        long n = Libc.writev(errno, fd, iov, count);
         if (n < 0) {
             int e = Libc.errno(errno);
             if (e == Libc.EAGAIN || e == Libc.EINTR) {
                 return false;
             }
-            throw new NativeCallException("write(" + name + ")", e, "");
+            throw new NativeCallException("writev(" + name + ")", e, "");
         }
         return true;
     }
