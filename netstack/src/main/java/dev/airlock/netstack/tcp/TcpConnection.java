@@ -236,7 +236,7 @@ public final class TcpConnection implements Flow, SegmentEmitter {
                 return;
             }
             case FAST_RETRANSMIT -> counters.inc(Counter.TCP_FAST_RETRANSMITS);
-            case NEW -> rtoAt = snd.hasOutstanding() ? now + snd.rtt.rto() : -1; // RFC 6298 5.2/5.3
+            case NEW, WINDOW_OPENED -> rtoAt = snd.hasOutstanding() ? now + snd.rtt.rto() : -1; // RFC 6298 5.2/5.3
             default -> { }
         }
         if (state == TcpState.SYN_RECEIVED && snd.sndUna != unaBefore) {
