@@ -27,7 +27,11 @@ import java.nio.ByteBuffer;
  * <p>Frames toward the guest leave with one {@code writev}: the virtio-net header and the
  * segment's headers from a native buffer, the payload slices of the send buffer where they are.
  *
- * <p>TCP checksums toward the guest are left to the kernel ({@link #completesTcpChecksums()}):
+ * <p>Checksums are left to whoever reads the frame, both ways. From the guest: the TAP has
+ * checksum offload on, so the guest's kernel skips TCP/UDP checksums and marks the frames
+ * NEEDS_CSUM; the stack takes them without computing or verifying anything
+ * ({@link FrameReceiver#receiveTrustedFrame}); a receiver that cannot gets them completed here.
+ * TCP checksums toward the guest are left to the kernel ({@link #completesTcpChecksums()}):
  * each IPv4/TCP frame goes out with NEEDS_CSUM, as a virtio-net device with checksum offload
  * would send it, and the kernel delivers it as verified without touching every byte again.
  */
@@ -124,14 +128,17 @@ public final class TapLink implements LinkEndpoint {
     }
 
     private void deliver(FrameReceiver receiver, ByteBuf frame) {
-        switch (VirtioNetHeader.accept(frame)) {
-            case OK -> {
-                if (frame.readableBytes() > mtu + 14) {
-                    linkCounters.inc(Counter.LINK_RX_TOO_LARGE);
-                    frame.release();
-                } else {
-                    receiver.receiveFrame(frame);
-                }
+        VirtioNetHeader.Verdict v = VirtioNetHeader.accept(frame, !receiver.takesTrustedFrames());
+        if ((v == VirtioNetHeader.Verdict.OK || v == VirtioNetHeader.Verdict.TRUSTED) && frame.readableBytes() > mtu + 14) {
+            linkCounters.inc(Counter.LINK_RX_TOO_LARGE);
+            frame.release();
+            return;
+        }
+        switch (v) {
+            case OK -> receiver.receiveFrame(frame);
+            case TRUSTED -> {
+                linkCounters.inc(Counter.LINK_RX_CHECKSUM_TRUSTED);
+                receiver.receiveTrustedFrame(frame);
             }
             case GSO -> {
                 linkCounters.inc(Counter.LINK_VNET_GSO_DROPPED);

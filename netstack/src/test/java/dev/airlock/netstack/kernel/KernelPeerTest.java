@@ -124,7 +124,10 @@ class KernelPeerTest {
         assertEquals(CloseReason.NORMAL, h.closed.get(35, TimeUnit.SECONDS));
         assertEquals(FlowId.class, decisions.peek().getClass());
         assertEquals(REMOTE, decisions.peek().destination().getAddress().getHostAddress());
-        System.out.printf("64 MiB echo: %.2f s, counters %s%n", r.get("seconds").asDouble(), stack.counters());
+        long trusted = ((TapLink) link).counters().get(Counter.LINK_RX_CHECKSUM_TRUSTED);
+        assertTrue(trusted > 1000, "the guest's kernel left its TCP checksums to the TAP (TUN_F_CSUM): " + trusted);
+        System.out.printf("64 MiB echo: %.2f s, counters %s, link %s%n", r.get("seconds").asDouble(), stack.counters(),
+                ((TapLink) link).counters());
     }
 
     @Test
