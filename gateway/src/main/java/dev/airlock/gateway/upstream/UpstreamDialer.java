@@ -29,8 +29,8 @@ public final class UpstreamDialer {
      * The largest single read from an upstream socket (Netty's default is 64 KiB). Each read of
      * a loopback or LAN socket costs a system call and usually a window update whose processing
      * runs in the reading thread; relaying a bulk download into a sandbox, reads of up to 256
-     * KiB (what a sandbox flow queues before it stops taking more) took about a third less CPU
-     * per byte than 64 KiB ones (docs/benchmarks.md). Reads shrink again when less arrives.
+     * KiB (a sandbox flow channel's write high-water mark) took about a third less CPU per byte
+     * than 64 KiB ones (docs/benchmarks.md). Reads shrink again when less arrives.
      */
     private static final int MAX_READ = 256 * 1024;
 
