@@ -8,12 +8,20 @@
 # path does can reach an address outside this machine. Needs root, /dev/net/tun and ip.
 #
 # Usage: test/bench/netstack/run.sh [SECONDS_PER_TEST (default 8)] [REPEATS (default 3)]
-#   env: PATHS="airlock pasta slirp4netns" (subset to run), PORT=5201, JAVA_OPTS for airlock
+#   env: PATHS="airlock pasta slirp4netns" (subset to run), DIRS="up down", PORT=5201, JAVA_OPTS for airlock (passed as JDK_JAVA_OPTIONS),
+#        BASELINE=DIR (a copy of cli/target/airlock-cli.jar and cli/target/lib: adds the path
+#        "baseline", airlock from that build, measured interleaved with the current one)
 set -euo pipefail
 
 secs=${1:-8}
 repeats=${2:-3}
 paths=${PATHS:-airlock pasta slirp4netns}
+dirs=${DIRS:-up down}
+baseline=${BASELINE:-}
+if [ -n "$baseline" ]; then
+  [ -f "$baseline/airlock-cli.jar" ] && [ -d "$baseline/lib" ] || { echo "run.sh: BASELINE=$baseline needs airlock-cli.jar and lib/" >&2; exit 1; }
+  case " $paths " in *" baseline "*) ;; *) paths="$paths baseline" ;; esac
+fi
 port=${PORT:-5201}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 
@@ -63,17 +71,53 @@ gbps() { python3 -c 'import json,sys
 try: print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9, 2))
 except Exception: print("fail")'; }
 
-run_airlock() { # $1: "" or -R
+run_airlock() { # $1: "" or -R; $2: a BASELINE directory to run instead of bin/airlock
   cat >"$work/data.json" <<EOF
 {"airlock": {"config": {"allow": [
   {"host": "host.airlock.internal", "ports": [$port], "allow_cidrs": ["127.0.0.0/8"], "tls": "passthrough"}
 ]}}}
 EOF
-  inhost env JAVA_OPTS="${JAVA_OPTS:-}" "$root/bin/airlock" run --isolation netns \
+  local cmd=("$root/bin/airlock")
+  if [ -n "${2:-}" ]; then
+    cmd=("$(. "$root/bin/lib/jdk.sh"; find_jdk)/bin/java" --enable-native-access=ALL-UNNAMED
+         -cp "$2/airlock-cli.jar:$2/lib/*" dev.airlock.cli.Main)
+  fi
+  inhost env JDK_JAVA_OPTIONS="${JAVA_OPTS:-}" "${cmd[@]}" run --isolation netns \
       --policy "$root/rego/airlock/egress.rego" --data "$work/data.json" \
       --audit "$work/audit.jsonl" --state-dir "$work/state" --ca-dir "$work/ca" \
-      -- iperf3 $(client_args host.airlock.internal "$1") 2>"$work/airlock.err" | gbps
+      -- iperf3 $(client_args host.airlock.internal "$1") >"$work/iperf.json" 2>"$work/airlock.err" &
+  local job=$! jvm="" c0="" t0="" c1="" t1=""
+  # The JVM's CPU time over the steady part of the test (from 1 s after iperf3's data
+  # connection is up to 1.5 s before its end), per GB moved: what other tenants of the
+  # machine disturb least.
+  for _ in $(seq 300); do
+    [ -z "$jvm" ] && jvm=$(jvm_below "$job")
+    [ -n "$jvm" ] && [ "$(inhost ss -Htn state established "( sport = :$port )" | wc -l)" -ge 2 ] && break
+    sleep 0.05
+  done
+  if [ -n "$jvm" ] && [ "$secs" -ge 4 ]; then
+    sleep 1; c0=$(cpu_of "$jvm"); t0=$(date +%s.%N)
+    sleep "$(awk -v s="$secs" 'BEGIN { print s - 2.5 }')"; c1=$(cpu_of "$jvm"); t1=$(date +%s.%N)
+  fi
+  wait "$job" || true
+  local g; g=$(gbps <"$work/iperf.json")
+  awk -v g="$g" -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" 'BEGIN {
+    if (g+0 > 0 && c1 != "" && c0 != "" && t1 > t0) printf "%.2f\n", (c1 - c0) / (g * (t1 - t0) / 8); else print "n/a" }' >"$work/cpu"
+  echo "$g"
 }
+
+# The java process at or below pid $1 that runs airlock.
+jvm_below() {
+  local p
+  for p in "$1" $(pgrep -P "$1"); do
+    if grep -q dev.airlock.cli.Main "/proc/$p/cmdline" 2>/dev/null; then echo "$p"; return; fi
+    [ "$p" != "$1" ] && jvm_below "$p" && return
+  done
+  return 1
+}
+
+# CPU seconds (user + system) process $1 has used so far.
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null; }
 
 run_pasta() {
   # pasta refuses to run as root (it drops to nobody, which then cannot join namespaces), so it
@@ -109,28 +153,40 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "versions: $(iperf3 --version | head -1 | cut -d' ' -f1-2), pasta $(dpkg-query -W -f='${Version}' passt 2>/dev/null), slirp4netns $(slirp4netns --version | head -1 | awk '{print $3}'), $(. "$root/bin/lib/jdk.sh"; "$(find_jdk)/bin/java" -version 2>&1 | head -1)"
 echo "test: iperf3 -t $secs, one stream, $repeats repeats per path and direction, medians"
 
-declare -A result
+declare -A result runs cpu
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "fail"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-for dir in up down; do
+for dir in $dirs; do
   flag=""; [ "$dir" = down ] && flag="-R"
-  for path in $paths; do
-    vals=()
-    for _ in $(seq "$repeats"); do
+  loads=()
+  # repeats outside, paths inside: the paths are interleaved, so a change in the machine's
+  # load during the run hits all of them alike
+  for _ in $(seq "$repeats"); do
+    for path in $paths; do
       case $path in
-        airlock) v=$(run_airlock "$flag") ;;
+        airlock) v=$(run_airlock "$flag") || v=fail; cpu[$path,$dir]="${cpu[$path,$dir]:-} $(cat "$work/cpu")" ;;
+        baseline) v=$(run_airlock "$flag" "$baseline") || v=fail; cpu[$path,$dir]="${cpu[$path,$dir]:-} $(cat "$work/cpu")" ;;
         pasta) v=$(run_pasta "$flag") ;;
         slirp4netns) v=$(run_slirp "$flag") ;;
       esac
-      vals+=("$v")
+      runs[$path,$dir]="${runs[$path,$dir]:-}${runs[$path,$dir]:+ }$v"
+      loads+=("$(cut -d' ' -f1 /proc/loadavg)")
     done
-    m=$(printf '%s\n' "${vals[@]}" | grep -v fail | median)
-    result[$path,$dir]=$m
-    printf '%-12s %-4s %6s Gbps   (runs: %s; load %s)\n' "$path" "$dir" "$m" "${vals[*]}" "$(cut -d' ' -f1 /proc/loadavg)"
   done
+  for path in $paths; do
+    m=$(printf '%s\n' ${runs[$path,$dir]} | grep -v fail | median)
+    result[$path,$dir]=$m
+    printf '%-12s %-4s %6s Gbps   (runs: %s)\n' "$path" "$dir" "$m" "${runs[$path,$dir]}"
+    if [ -n "${cpu[$path,$dir]:-}" ]; then
+      printf '%-12s %-4s %6s CPU s per GB moved, the JVM   (runs:%s)\n' "" "" \
+        "$(printf '%s\n' ${cpu[$path,$dir]} | grep -v n/a | median)" "${cpu[$path,$dir]}"
+    fi
+  done
+  echo "load average (1 min) during the $dir runs: ${loads[*]}"
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0 && b+0 > 0) printf "%.2f", a/b; else print "n/a" }'; }
 echo
-for dir in up down; do
+for dir in $dirs; do
+  [ -n "${result[baseline,$dir]:-}" ] && echo "$dir: airlock/baseline $(ratio "${result[airlock,$dir]:-}" "${result[baseline,$dir]:-}")"
   echo "$dir (guest → host is up, -R is down): airlock/pasta $(ratio "${result[airlock,$dir]:-}" "${result[pasta,$dir]:-}")  airlock/slirp4netns $(ratio "${result[airlock,$dir]:-}" "${result[slirp4netns,$dir]:-}")"
 done

@@ -10,7 +10,9 @@ import threading
 import time
 
 
-def echo_one(host, port, size, seed, result, idx):
+def echo_one(host, port, size, seed, result, idx, pause_every=0, pause_secs=0.0):
+    """pause_every > 0: the reader stops for pause_secs after each pause_every bytes, so both
+    directions' windows close for a while (a guest starved of CPU does the same)."""
     t0 = time.monotonic()
     try:
         s = socket.create_connection((host, port), timeout=120)
@@ -35,12 +37,16 @@ def echo_one(host, port, size, seed, result, idx):
         t = threading.Thread(target=sender)
         t.start()
         got = 0
+        next_pause = pause_every
         while True:
             d = s.recv(262144)
             if not d:
                 break
             recv.update(d)
             got += len(d)
+            if pause_every and got >= next_pause:
+                next_pause += pause_every
+                time.sleep(pause_secs)
         t.join()
         s.close()
         result[idx] = {"sent": sent.hexdigest(), "received": recv.hexdigest(), "bytes": got,
@@ -49,9 +55,10 @@ def echo_one(host, port, size, seed, result, idx):
         result[idx] = {"error": repr(e), "seconds": time.monotonic() - t0}
 
 
-def echo(host, port, size, count, seed):
+def echo(host, port, size, count, seed, pause_every=0, pause_secs=0.0):
     result = [None] * count
-    threads = [threading.Thread(target=echo_one, args=(host, port, size, seed + i, result, i)) for i in range(count)]
+    threads = [threading.Thread(target=echo_one, args=(host, port, size, seed + i, result, i, pause_every, pause_secs))
+               for i in range(count)]
     for t in threads:
         t.start()
     for t in threads:
@@ -155,7 +162,7 @@ if __name__ == "__main__":
     mode = sys.argv[1]
     a = sys.argv[2:]
     if mode == "echo":
-        echo(a[0], int(a[1]), int(a[2]), int(a[3]), int(a[4]))
+        echo(a[0], int(a[1]), int(a[2]), int(a[3]), int(a[4]), *([int(a[5]), float(a[6])] if len(a) > 6 else []))
     elif mode == "connect":
         connect(a[0], int(a[1]))
     elif mode == "half-close":

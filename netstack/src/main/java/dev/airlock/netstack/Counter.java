@@ -12,7 +12,8 @@ public enum Counter {
     LINK_RX_BACKLOG_FULL("inbound frames dropped because the stack's inbound queue was full"),
     LINK_RX_TOO_LARGE("inbound frames dropped because they exceed the link's maximum frame size"),
     LINK_TX_ERRORS("outbound frames the link failed to write"),
-    LINK_VNET_GSO_DROPPED("inbound frames dropped because they carried GSO although offloads are off"),
+    LINK_VNET_GSO_DROPPED("inbound frames dropped because they carried GSO, an offload the link does not enable"),
+    LINK_RX_CHECKSUM_TRUSTED("inbound frames whose TCP/UDP checksum the guest's kernel left to the device (NEEDS_CSUM) or had verified (DATA_VALID), taken without a check"),
     LINK_VNET_BAD_HEADER("inbound frames with a malformed virtio-net header"),
     STACK_INTERNAL_ERRORS("frames whose processing hit a stack bug (exception caught at the frame boundary)"),
     // ethernet

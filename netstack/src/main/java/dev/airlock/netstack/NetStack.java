@@ -5,6 +5,7 @@ import dev.airlock.netstack.flow.FlowAcceptor;
 import dev.airlock.netstack.ipv4.IcmpLayer;
 import dev.airlock.netstack.ipv4.Ipv4Layer;
 import dev.airlock.netstack.ipv6.Ipv6Layer;
+import dev.airlock.netstack.link.FrameReceiver;
 import dev.airlock.netstack.link.LinkEndpoint;
 import dev.airlock.netstack.packet.Ipv4Packet;
 import dev.airlock.netstack.tcp.TcpLayer;
@@ -64,7 +65,22 @@ public final class NetStack implements AutoCloseable {
         ipv4.register(Ipv4Packet.PROTO_TCP, tcp);
         ethernet.attach(ipv4, ipv6);
         this.sweep = loop.scheduleAtFixedRate(() -> ipv4.reassembler().expire(ctx.nowMillis()), 1, 1, TimeUnit.SECONDS);
-        link.start(this::receiveFrame);
+        link.start(new FrameReceiver() {
+            @Override
+            public void receiveFrame(ByteBuf frame) {
+                receive(frame, false);
+            }
+
+            @Override
+            public void receiveTrustedFrame(ByteBuf frame) {
+                receive(frame, true);
+            }
+
+            @Override
+            public boolean takesTrustedFrames() {
+                return true;
+            }
+        });
     }
 
     /** Starts a stack on its own thread. */
@@ -130,13 +146,13 @@ public final class NetStack implements AutoCloseable {
         return call(() -> new int[] {ipv4.reassembler().pending(), ipv4.reassembler().heldBytes()});
     }
 
-    private void receiveFrame(ByteBuf frame) {
+    private void receive(ByteBuf frame, boolean checksumTrusted) {
         if (closed) {
             frame.release();
             return;
         }
         if (loop.inEventLoop()) {
-            process(frame);
+            process(frame, checksumTrusted);
             return;
         }
         if (backlog.incrementAndGet() > config.maxInboundBacklog()) {
@@ -148,7 +164,7 @@ public final class NetStack implements AutoCloseable {
         try {
             loop.execute(() -> {
                 backlog.decrementAndGet();
-                process(frame);
+                process(frame, checksumTrusted);
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             backlog.decrementAndGet();
@@ -156,10 +172,10 @@ public final class NetStack implements AutoCloseable {
         }
     }
 
-    private void process(ByteBuf frame) {
+    private void process(ByteBuf frame, boolean checksumTrusted) {
         counters.inc(Counter.LINK_RX_FRAMES);
         try {
-            ethernet.receive(frame);
+            ethernet.receive(frame, checksumTrusted);
         } catch (RuntimeException e) {
             // A bug, not bad input: bad input is counted at its drop site. Keep the thread alive.
             counters.inc(Counter.STACK_INTERNAL_ERRORS);

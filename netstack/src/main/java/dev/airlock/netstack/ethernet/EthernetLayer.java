@@ -22,8 +22,8 @@ public final class EthernetLayer {
     private final NetstackCounters counters;
     private final LinkEndpoint link;
     private final long ourMac;
-    private NetworkReceiver ipv4 = (f, o, l) -> {};
-    private NetworkReceiver ipv6 = (f, o, l) -> {};
+    private NetworkReceiver ipv4 = (f, o, l, t) -> {};
+    private NetworkReceiver ipv6 = (f, o, l, t) -> {};
     private long guestMac = MacAddress.BROADCAST.bits();
 
     public EthernetLayer(StackConfig config, NetstackCounters counters, LinkEndpoint link) {
@@ -47,15 +47,18 @@ public final class EthernetLayer {
         return ourMac;
     }
 
-    /** Handles one inbound frame; the caller releases it afterwards. */
-    public void receive(ByteBuf frame) {
+    /**
+     * Handles one inbound frame; the caller releases it afterwards. {@code checksumTrusted}: the
+     * link vouches for its TCP/UDP checksum, which is then not verified.
+     */
+    public void receive(ByteBuf frame, boolean checksumTrusted) {
         switch (EthernetFrame.parse(frame)) {
             case Parsed.Bad<EthernetFrame>(Counter why) -> counters.inc(why);
-            case Parsed.Ok<EthernetFrame>(EthernetFrame eth) -> dispatch(eth);
+            case Parsed.Ok<EthernetFrame>(EthernetFrame eth) -> dispatch(eth, checksumTrusted);
         }
     }
 
-    private void dispatch(EthernetFrame eth) {
+    private void dispatch(EthernetFrame eth, boolean checksumTrusted) {
         long dst = eth.destination();
         int type = eth.etherType();
         boolean forUs = dst == ourMac || dst == MacAddress.BROADCAST.bits()
@@ -69,8 +72,8 @@ public final class EthernetLayer {
             guestMac = src; // one guest per link: its unicast source MAC is where replies go
         }
         switch (type) {
-            case EthernetFrame.TYPE_IPV4 -> ipv4.receive(eth.buffer(), eth.payloadOffset(), eth.payloadLength());
-            case EthernetFrame.TYPE_IPV6 -> ipv6.receive(eth.buffer(), eth.payloadOffset(), eth.payloadLength());
+            case EthernetFrame.TYPE_IPV4 -> ipv4.receive(eth.buffer(), eth.payloadOffset(), eth.payloadLength(), checksumTrusted);
+            case EthernetFrame.TYPE_IPV6 -> ipv6.receive(eth.buffer(), eth.payloadOffset(), eth.payloadLength(), checksumTrusted);
             case EthernetFrame.TYPE_ARP -> arp(eth);
             default -> counters.inc(Counter.ETH_UNKNOWN_TYPE);
         }

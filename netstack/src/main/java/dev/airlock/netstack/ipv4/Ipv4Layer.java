@@ -50,8 +50,8 @@ public final class Ipv4Layer implements NetworkReceiver, Ipv4Output {
     }
 
     @Override
-    public void receive(ByteBuf frame, int offset, int length) {
-        switch (Ipv4Packet.parse(frame, offset, length)) {
+    public void receive(ByteBuf frame, int offset, int length, boolean checksumTrusted) {
+        switch (Ipv4Packet.parse(frame, offset, length, checksumTrusted)) {
             case Parsed.Bad<Ipv4Packet>(Counter why) -> counters.inc(why);
             case Parsed.Ok<Ipv4Packet>(Ipv4Packet ip) -> accept(ip);
         }

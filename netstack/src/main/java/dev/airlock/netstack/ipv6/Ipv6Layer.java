@@ -68,7 +68,7 @@ public final class Ipv6Layer implements NetworkReceiver {
     }
 
     @Override
-    public void receive(ByteBuf frame, int offset, int length) {
+    public void receive(ByteBuf frame, int offset, int length, boolean checksumTrusted) {
         switch (Ipv6Packet.parse(frame, offset, length)) {
             case Parsed.Bad<Ipv6Packet>(Counter why) -> counters.inc(why);
             case Parsed.Ok<Ipv6Packet>(Ipv6Packet ip) -> handle(ip);

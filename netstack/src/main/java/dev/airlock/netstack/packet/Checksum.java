@@ -24,6 +24,7 @@ public final class Checksum {
             if (buf.nioBufferCount() == 1) {
                 return add(sum, buf.nioBuffer(off, len));
             }
+            return add(sum, buf.nioBuffers(off, len));
         }
         int i = off;
         int end = off + len;
@@ -87,12 +88,31 @@ public final class Checksum {
         return sum;
     }
 
-    /** Folds a running sum into the final 16-bit one's-complement checksum field value. */
-    public static int finish(long sum) {
+    /**
+     * Adds the parts of a composite (a segment's header and payload slices) one by one. A part
+     * that starts at an odd distance from the first byte has its bytes in the other lanes of
+     * the 16-bit words, so its folded sum is byte-swapped before it is added (RFC 1071 2(B)).
+     */
+    private static long add(long sum, ByteBuffer[] parts) {
+        long at = 0;
+        for (ByteBuffer part : parts) {
+            long s = fold(add(0, part));
+            sum += (at & 1) == 0 ? s : ((s & 0xff) << 8) | (s >>> 8);
+            at += part.remaining();
+        }
+        return sum;
+    }
+
+    private static long fold(long sum) {
         while ((sum >>> 16) != 0) {
             sum = (sum & 0xffff) + (sum >>> 16);
         }
-        return (int) (~sum & 0xffff);
+        return sum;
+    }
+
+    /** Folds a running sum into the final 16-bit one's-complement checksum field value. */
+    public static int finish(long sum) {
+        return (int) (~fold(sum) & 0xffff);
     }
 
     /**

@@ -20,16 +20,26 @@ public final class Ipv4Packet {
     private final int at;
     private final int headerLength;
     private final int totalLength;
+    private final boolean transportChecksumTrusted;
 
-    private Ipv4Packet(ByteBuf buf, int at, int headerLength, int totalLength) {
+    private Ipv4Packet(ByteBuf buf, int at, int headerLength, int totalLength, boolean transportChecksumTrusted) {
         this.buf = buf;
         this.at = at;
         this.headerLength = headerLength;
         this.totalLength = totalLength;
+        this.transportChecksumTrusted = transportChecksumTrusted;
     }
 
     /** Validates the packet of at most {@code available} bytes at absolute {@code offset}. */
     public static Parsed<Ipv4Packet> parse(ByteBuf buf, int offset, int available) {
+        return parse(buf, offset, available, false);
+    }
+
+    /**
+     * Validates the packet; {@code transportChecksumTrusted} marks it as one whose TCP/UDP
+     * checksum the link vouches for (the header checksum is verified all the same).
+     */
+    public static Parsed<Ipv4Packet> parse(ByteBuf buf, int offset, int available, boolean transportChecksumTrusted) {
         if (available < MIN_HEADER) {
             return Parsed.bad(Counter.IP4_TOO_SHORT);
         }
@@ -51,7 +61,16 @@ public final class Ipv4Packet {
         if (buf.getUnsignedByte(offset + 8) == 0) {
             return Parsed.bad(Counter.IP4_TTL_ZERO);
         }
-        return Parsed.ok(new Ipv4Packet(buf, offset, ihl, total));
+        return Parsed.ok(new Ipv4Packet(buf, offset, ihl, total, transportChecksumTrusted));
+    }
+
+    /**
+     * True when the TCP/UDP checksum need not be verified: the sender, the guest kernel, left it
+     * to the device (virtio-net NEEDS_CSUM) or had it verified (DATA_VALID), and no wire between
+     * it and the stack can corrupt the bytes.
+     */
+    public boolean transportChecksumTrusted() {
+        return transportChecksumTrusted;
     }
 
     public ByteBuf buffer() {

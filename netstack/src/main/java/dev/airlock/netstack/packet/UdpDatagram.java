@@ -19,6 +19,11 @@ public final class UdpDatagram {
 
     /** {@code available} is the IP payload length; the UDP length field must fit inside it. */
     public static Parsed<UdpDatagram> parse(ByteBuf buf, int offset, int available, int src, int dst) {
+        return parse(buf, offset, available, src, dst, true);
+    }
+
+    /** As above; {@code verifyChecksum} false when the link vouches for it ({@link Ipv4Packet#transportChecksumTrusted()}). */
+    public static Parsed<UdpDatagram> parse(ByteBuf buf, int offset, int available, int src, int dst, boolean verifyChecksum) {
         if (available < HEADER) {
             return Parsed.bad(Counter.UDP_MALFORMED);
         }
@@ -26,7 +31,7 @@ public final class UdpDatagram {
         if (length < HEADER || length > available) {
             return Parsed.bad(Counter.UDP_MALFORMED);
         }
-        if (buf.getUnsignedShort(offset + 6) != 0
+        if (verifyChecksum && buf.getUnsignedShort(offset + 6) != 0
                 && !Checksum.verifies(Checksum.pseudoHeader4(src, dst, Ipv4Packet.PROTO_UDP, length), buf, offset, length)) {
             return Parsed.bad(Counter.UDP_BAD_CHECKSUM);
         }

@@ -40,7 +40,7 @@ final class Libc {
     private static final MethodHandle IOCTL_LONG = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
             ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO);
-    private static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO);
+    private static final MethodHandle WRITEV = downcall("writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
     private static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), ERRNO);
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO);
     private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -93,9 +93,10 @@ final class Libc {
         }
     }
 
-    static long write(MemorySegment capture, int fd, MemorySegment buf, long count) {
+    /** {@code iov}: {@code count} struct iovec entries (base address, length: two 64-bit words each). */
+    static long writev(MemorySegment capture, int fd, MemorySegment iov, int count) {
         try {
-            return (long) WRITE.invokeExact(capture, fd, buf, count);
+            return (long) WRITEV.invokeExact(capture, fd, iov, count);
         } catch (Throwable t) {
             throw rethrow(t);
         }

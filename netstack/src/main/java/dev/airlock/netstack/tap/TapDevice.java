@@ -6,13 +6,16 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * A Linux TAP device opened through {@code /dev/net/tun} with IFF_TAP | IFF_NO_PI |
- * IFF_VNET_HDR, a 12-byte virtio-net header and all offloads off. Not persistent: the
+ * IFF_VNET_HDR, a 12-byte virtio-net header and checksum offload (TUN_F_CSUM) as the only
+ * offload: no segmentation offloads, so frames stay within the MTU. Not persistent: the
  * interface disappears when the descriptor is closed.
  */
 public final class TapDevice implements AutoCloseable {
     static final long TUNSETIFF = 0x400454caL;
     static final long TUNSETOFFLOAD = 0x400454d0L;
     static final long TUNSETVNETHDRSZ = 0x400454d8L;
+    /** Offload flag: the kernel may hand us frames with TCP/UDP checksums left to do (NEEDS_CSUM). */
+    static final long TUN_F_CSUM = 0x01;
     static final short IFF_TAP = 0x0002;
     static final short IFF_NO_PI = 0x1000;
     static final short IFF_VNET_HDR = 0x4000;
@@ -56,8 +59,8 @@ public final class TapDevice implements AutoCloseable {
                 if (Libc.ioctl(errno, fd, TUNSETVNETHDRSZ, hdrSize) < 0) {
                     throw new NativeCallException("ioctl(TUNSETVNETHDRSZ)", Libc.errno(errno), "");
                 }
-                if (Libc.ioctl(errno, fd, TUNSETOFFLOAD, 0L) < 0) {
-                    throw new NativeCallException("ioctl(TUNSETOFFLOAD, 0)", Libc.errno(errno), "");
+                if (Libc.ioctl(errno, fd, TUNSETOFFLOAD, TUN_F_CSUM) < 0) {
+                    throw new NativeCallException("ioctl(TUNSETOFFLOAD, TUN_F_CSUM)", Libc.errno(errno), "");
                 }
                 return new TapDevice(fd, actual);
             } catch (RuntimeException e) {
@@ -104,15 +107,15 @@ public final class TapDevice implements AutoCloseable {
         return n;
     }
 
-    /** Writes one frame (header included); false if the kernel queue is full (EAGAIN). */
-    boolean write(MemorySegment buf, long len, MemorySegment errno) {
-        long n = Libc.write(errno, fd, buf, len);
+    /** Writes one frame gathered from {@code count} iovecs; false if the kernel queue is full (EAGAIN). */
+    boolean writev(MemorySegment iov, int count, MemorySegment errno) {
+        long n = Libc.writev(errno, fd, iov, count);
         if (n < 0) {
             int e = Libc.errno(errno);
             if (e == Libc.EAGAIN || e == Libc.EINTR) {
                 return false;
             }
-            throw new NativeCallException("write(" + name + ")", e, "");
+            throw new NativeCallException("writev(" + name + ")", e, "");
         }
         return true;
     }

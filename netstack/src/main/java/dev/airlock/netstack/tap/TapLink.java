@@ -10,6 +10,9 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 
 /**
  * A {@link LinkEndpoint} over a {@link TapDevice}. One reader thread polls the descriptor and
@@ -21,7 +24,14 @@ import java.lang.foreign.MemorySegment;
  * {@link #COPY_BELOW} bytes, so a buffer is never more than twice the frame it holds); smaller
  * frames are copied into a buffer of their own size and the big one is reused.
  *
- * <p>TCP checksums toward the guest are left to the kernel ({@link #completesTcpChecksums()}):
+ * <p>Frames toward the guest leave with one {@code writev}: the virtio-net header and the
+ * segment's headers from a native buffer, the payload slices of the send buffer where they are.
+ *
+ * <p>Checksums are left to whoever reads the frame, both ways. From the guest: the TAP has
+ * checksum offload on, so the guest's kernel skips TCP/UDP checksums and marks the frames
+ * NEEDS_CSUM; the stack takes them without computing or verifying anything
+ * ({@link FrameReceiver#receiveTrustedFrame}); a receiver that cannot gets them completed here.
+ * TCP checksums toward the guest are left to the kernel ({@link #completesTcpChecksums()}):
  * each IPv4/TCP frame goes out with NEEDS_CSUM, as a virtio-net device with checksum offload
  * would send it, and the kernel delivers it as verified without touching every byte again.
  */
@@ -32,12 +42,18 @@ public final class TapLink implements LinkEndpoint {
     /** Frames shorter than this are copied out of the read buffer; longer ones keep it. */
     static final int COPY_BELOW = (VirtioNetHeader.LENGTH + MAX_FRAME) / 2;
     private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
+    /** iovecs per write: a segment is a header and one slice per send-buffer piece it spans. */
+    private static final int MAX_IOVECS = 64;
+    /** Native parts shorter than this are copied: an iovec of a few bytes costs more than the copy. */
+    private static final int GATHER_AT_LEAST = 512;
 
     private final TapDevice tap;
     private final int mtu;
     private final NetstackCounters linkCounters = new NetstackCounters();
     private final Arena arena = Arena.ofShared();
+    /** The virtio-net header, followed by the parts of a frame that are copied rather than referenced. */
     private final MemorySegment txBuf = arena.allocate(VirtioNetHeader.LENGTH + MAX_FRAME);
+    private final MemorySegment txIov = arena.allocate(16L * MAX_IOVECS, 8);
     private final MemorySegment txErrno = Libc.newCapture(arena);
     private Thread reader;
     private volatile boolean closed;
@@ -112,14 +128,17 @@ public final class TapLink implements LinkEndpoint {
     }
 
     private void deliver(FrameReceiver receiver, ByteBuf frame) {
-        switch (VirtioNetHeader.accept(frame)) {
-            case OK -> {
-                if (frame.readableBytes() > mtu + 14) {
-                    linkCounters.inc(Counter.LINK_RX_TOO_LARGE);
-                    frame.release();
-                } else {
-                    receiver.receiveFrame(frame);
-                }
+        VirtioNetHeader.Verdict v = VirtioNetHeader.accept(frame, !receiver.takesTrustedFrames());
+        if ((v == VirtioNetHeader.Verdict.OK || v == VirtioNetHeader.Verdict.TRUSTED) && frame.readableBytes() > mtu + 14) {
+            linkCounters.inc(Counter.LINK_RX_TOO_LARGE);
+            frame.release();
+            return;
+        }
+        switch (v) {
+            case OK -> receiver.receiveFrame(frame);
+            case TRUSTED -> {
+                linkCounters.inc(Counter.LINK_RX_CHECKSUM_TRUSTED);
+                receiver.receiveTrustedFrame(frame);
             }
             case GSO -> {
                 linkCounters.inc(Counter.LINK_VNET_GSO_DROPPED);
@@ -142,10 +161,11 @@ public final class TapLink implements LinkEndpoint {
             }
             synchronized (this) {
                 VirtioNetHeader.writeForTransmit(txBuf, frame);
-                frame.getBytes(frame.readerIndex(), txBuf.asSlice(VirtioNetHeader.LENGTH, len).asByteBuffer());
-                if (!tap.write(txBuf, VirtioNetHeader.LENGTH + len, txErrno)) {
+                int iovecs = gather(frame, len);
+                if (!tap.writev(txIov, iovecs, txErrno)) {
                     linkCounters.inc(Counter.LINK_TX_ERRORS);
                 }
+                Reference.reachabilityFence(frame); // its memory is read by the kernel above
             }
         } catch (NativeCallException e) {
             linkCounters.inc(Counter.LINK_TX_ERRORS);
@@ -155,6 +175,44 @@ public final class TapLink implements LinkEndpoint {
         } finally {
             frame.release();
         }
+    }
+
+    /**
+     * Describes the virtio-net header (already in {@code txBuf}) and the frame as iovecs for one
+     * {@code writev}, and returns how many. Large parts in native memory (payload slices of a
+     * segment) are referenced where they are; everything else (headers, heap buffers, small
+     * pieces) is copied behind the virtio-net header in {@code txBuf}, which holds a whole frame.
+     */
+    private int gather(ByteBuf frame, int len) {
+        ByteBuffer[] parts = frame.nioBufferCount() == 1
+                ? new ByteBuffer[] {frame.nioBuffer(frame.readerIndex(), len)}
+                : frame.nioBuffers(frame.readerIndex(), len);
+        int n = 0;
+        long copiedFrom = 0; // start of the txBuf range not yet described by an iovec
+        long copiedTo = VirtioNetHeader.LENGTH;
+        for (ByteBuffer part : parts) {
+            int r = part.remaining();
+            if (part.isDirect() && r >= GATHER_AT_LEAST && n + 2 < MAX_IOVECS) {
+                if (copiedTo > copiedFrom) {
+                    n = iovec(n, txBuf.address() + copiedFrom, copiedTo - copiedFrom);
+                    copiedFrom = copiedTo;
+                }
+                n = iovec(n, MemorySegment.ofBuffer(part).address(), r);
+            } else {
+                MemorySegment.copy(MemorySegment.ofBuffer(part), 0, txBuf, copiedTo, r);
+                copiedTo += r;
+            }
+        }
+        if (copiedTo > copiedFrom) {
+            n = iovec(n, txBuf.address() + copiedFrom, copiedTo - copiedFrom);
+        }
+        return n;
+    }
+
+    private int iovec(int n, long address, long length) {
+        txIov.set(ValueLayout.JAVA_LONG, 16L * n, address);
+        txIov.set(ValueLayout.JAVA_LONG, 16L * n + 8, length);
+        return n + 1;
     }
 
     @Override

@@ -20,9 +20,10 @@ import java.nio.ByteOrder;
  * 10 u16 num_buffers
  * </pre>
  *
- * Offloads are off (TUNSETOFFLOAD 0), so the kernel must deliver whole, checksummed frames; a
- * GSO frame is therefore a protocol violation and is dropped, and a NEEDS_CSUM frame is
- * completed here rather than trusted.
+ * The TAP is opened with checksum offload only (TUN_F_CSUM, no segmentation offloads), so the
+ * kernel may leave TCP/UDP checksums of the guest's frames to us (NEEDS_CSUM) and skip computing
+ * them; a GSO frame is a protocol violation and is dropped. The stack takes NEEDS_CSUM frames as
+ * they are (the checksum guards against a wire, and there is none), see {@link #accept}.
  *
  * <p>Toward the guest, IPv4/TCP frames carry NEEDS_CSUM (csum_start at the TCP header,
  * csum_offset 16): the stack wrote the pseudo-header sum and the kernel finishes the checksum
@@ -31,6 +32,7 @@ import java.nio.ByteOrder;
 public final class VirtioNetHeader {
     public static final int LENGTH = 12;
     static final int FLAG_NEEDS_CSUM = 1;
+    static final int FLAG_DATA_VALID = 2;
     static final int GSO_NONE = 0;
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -54,13 +56,23 @@ public final class VirtioNetHeader {
     }
 
     /** Outcome of {@link #accept}. */
-    public enum Verdict { OK, GSO, BAD }
+    public enum Verdict {
+        /** A frame whose checksums are complete (and get verified like any other). */
+        OK,
+        /** A frame whose TCP/UDP checksum need not be verified: NEEDS_CSUM left as it is, or DATA_VALID. */
+        TRUSTED,
+        /** A GSO frame (offloads that were not asked for). */
+        GSO,
+        /** A header that does not fit the frame. */
+        BAD
+    }
 
     /**
-     * Checks the header at the reader index, completes a partial checksum if asked to, and
-     * skips the header. The frame follows it.
+     * Checks the header at the reader index and skips it; the frame follows. A NEEDS_CSUM frame
+     * has its checksum completed when {@code completeChecksums}, and is otherwise left as it is
+     * and reported TRUSTED, like a DATA_VALID one: the receiver skips the checksum.
      */
-    public static Verdict accept(ByteBuf b) {
+    public static Verdict accept(ByteBuf b, boolean completeChecksums) {
         if (b.readableBytes() < LENGTH) {
             return Verdict.BAD;
         }
@@ -78,11 +90,15 @@ public final class VirtioNetHeader {
             if (start + offset + 2 > frameLen) {
                 return Verdict.BAD;
             }
+            if (!completeChecksums) {
+                return Verdict.TRUSTED;
+            }
             int base = b.readerIndex();
             // the field holds the pseudo-header sum; fold the rest in and store the complement
             int c = Checksum.finish(Checksum.add(0, b, base + start, frameLen - start));
             b.setShort(base + start + offset, c);
+            return Verdict.OK;
         }
-        return Verdict.OK;
+        return (flags & FLAG_DATA_VALID) != 0 && !completeChecksums ? Verdict.TRUSTED : Verdict.OK;
     }
 }

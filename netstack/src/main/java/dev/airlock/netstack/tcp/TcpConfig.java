@@ -4,7 +4,11 @@ package dev.airlock.netstack.tcp;
  * TCP limits and timers of one stack.
  *
  * @param receiveBuffer bytes buffered per connection toward the handler; the advertised window never exceeds it
- * @param sendBuffer bytes queued per connection toward the guest before {@code isWritable()} turns false
+ * @param sendBuffer bytes queued per connection toward the guest before {@code isWritable()} turns false;
+ *        it holds the bytes in flight, so it caps a download's window: 1 MiB (256 KiB before)
+ *        took a relayed download from 9.6 to 11.5 Gbit/s (docs/benchmarks.md). Memory is only
+ *        held while a guest reads slower than its upstream sends, and pieces are shared with
+ *        the upstream's buffers, not copies
  * @param maxConnections connections in the table (all states, TIME_WAIT included)
  * @param maxPendingSyns half-open connections at once — decision pending or SYN-ACK unanswered (the SYN backlog)
  * @param decisionTimeoutMillis how long a decision may take before the SYN is refused (fail closed)
@@ -26,7 +30,7 @@ public record TcpConfig(int receiveBuffer, int sendBuffer, int maxConnections, i
                         long keepAliveIntervalMillis, int keepAliveProbes, int maxOutOfOrderSegments,
                         int challengeAcksPerSecond) {
 
-    public static final TcpConfig DEFAULT = new TcpConfig(256 * 1024, 256 * 1024, 4096, 256, 10_000, 1_000, 200,
+    public static final TcpConfig DEFAULT = new TcpConfig(256 * 1024, 1024 * 1024, 4096, 256, 10_000, 1_000, 200,
             60_000, 12, 30_000, 40, 0, 75_000, 9, 256, 1000);
 
     public TcpConfig withTimeWaitMillis(long ms) {

@@ -11,6 +11,9 @@ import dev.airlock.netstack.flow.FlowId;
 import dev.airlock.netstack.packet.Checksum;
 import dev.airlock.netstack.packet.Ipv4Packet;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger.Level;
@@ -26,6 +29,12 @@ public final class TcpConnection implements Flow, SegmentEmitter {
     private static final System.Logger LOG = System.getLogger(TcpConnection.class.getName());
     private static final int MAX_SYN_ACK_RETRIES = 5;
     private static final long MAX_PERSIST_MILLIS = 60_000;
+    private static final ByteBufAllocator SEGMENTS = PooledByteBufAllocator.DEFAULT;
+    /**
+     * Components a segment may have before Netty would merge them (a copy): the header and one
+     * slice per send-buffer piece, which a 64 KiB segment has at most ~33 of (pieces are 2 KiB+).
+     */
+    private static final int MAX_SEGMENT_COMPONENTS = 256;
 
     private final TcpLayer layer;
     private final StackContext ctx;
@@ -72,6 +81,7 @@ public final class TcpConnection implements Flow, SegmentEmitter {
     private boolean closeNotified;
     private boolean appClosed;
     private boolean writable = true;
+    private boolean flushScheduled;
     private final int[] sackScratch = new int[8];
 
     TcpConnection(TcpLayer layer, StackContext ctx, ConnectionKey key, FlowId id, TcpSegment syn, byte[] synQuote,
@@ -226,7 +236,7 @@ public final class TcpConnection implements Flow, SegmentEmitter {
                 return;
             }
             case FAST_RETRANSMIT -> counters.inc(Counter.TCP_FAST_RETRANSMITS);
-            case NEW -> rtoAt = snd.hasOutstanding() ? now + snd.rtt.rto() : -1; // RFC 6298 5.2/5.3
+            case NEW, WINDOW_OPENED -> rtoAt = snd.hasOutstanding() ? now + snd.rtt.rto() : -1; // RFC 6298 5.2/5.3
             default -> { }
         }
         if (state == TcpState.SYN_RECEIVED && snd.sndUna != unaBefore) {
@@ -429,11 +439,16 @@ public final class TcpConnection implements Flow, SegmentEmitter {
         emit(seq, flags, bufferOffset, len, rcv.rcvNxt());
     }
 
-    /** Builds one segment with our options, window and checksum, and sends it to the guest. */
+    /**
+     * Builds one segment with our options, window and checksum, and sends it to the guest. A
+     * segment with data is a composite: a small header buffer (with room for the IPv4 and
+     * Ethernet headers in front) followed by slices of the send buffer, so payload bytes are
+     * never copied here.
+     */
     private void emit(int seq, int flags, int bufferOffset, int len, int ackValue) {
         boolean syn = (flags & TcpSegment.SYN) != 0;
         boolean ackFlag = (flags & TcpSegment.ACK) != 0;
-        ByteBuf b = ctx.allocate(Ipv4Output.HEADROOM, TcpSegment.HEADER + 40 + len);
+        ByteBuf b = ctx.allocate(Ipv4Output.HEADROOM, TcpSegment.HEADER + 40);
         int at = b.writerIndex();
         b.writerIndex(at + TcpSegment.HEADER);
         long now = ctx.nowMillis();
@@ -459,9 +474,6 @@ public final class TcpConnection implements Flow, SegmentEmitter {
             }
         }
         int headerLength = b.writerIndex() - at;
-        if (len > 0) {
-            snd.buffer.copyTo(bufferOffset, len, b);
-        }
         int window;
         if ((flags & TcpSegment.RST) != 0) {
             window = 0;
@@ -481,9 +493,17 @@ public final class TcpConnection implements Flow, SegmentEmitter {
         b.setShort(at + 14, window);
         b.setShort(at + 16, 0);
         b.setShort(at + 18, 0);
-        int total = b.writerIndex() - at;
+        ByteBuf segment = b;
+        if (len > 0) {
+            // the composite starts at the header buffer's index 0, so the headroom keeps its place
+            CompositeByteBuf c = SEGMENTS.compositeBuffer(MAX_SEGMENT_COMPONENTS);
+            c.addComponent(true, b.readerIndex(0));
+            snd.buffer.addSlices(bufferOffset, len, c);
+            segment = c.readerIndex(at);
+        }
+        int total = headerLength + len;
         long sum = Checksum.pseudoHeader4(key.remoteIp(), key.guestIp(), Ipv4Packet.PROTO_TCP, total);
-        b.setShort(at + 16, layer.checksum(sum, b, at, total));
+        b.setShort(at + 16, layer.checksum(sum, segment, at, total));
         if (ackFlag) {
             lastAckSent = ackValue;
             ackNow = false;
@@ -491,7 +511,7 @@ public final class TcpConnection implements Flow, SegmentEmitter {
             delayedAckAt = -1;
         }
         counters.inc(Counter.TCP_SEGMENTS_OUT);
-        layer.ip().send(b, key.remoteIp(), key.guestIp(), Ipv4Packet.PROTO_TCP);
+        layer.ip().send(segment, key.remoteIp(), key.guestIp(), Ipv4Packet.PROTO_TCP);
     }
 
     // ---------------------------------------------------------------- timers
@@ -681,20 +701,33 @@ public final class TcpConnection implements Flow, SegmentEmitter {
     @Override
     public void write(ByteBuf data) {
         onLoop(() -> {
-            try {
-                if (snd == null || appClosed || snd.finQueued || !state.canSendData() && state != TcpState.SYN_RECEIVED) {
-                    return;
-                }
-                snd.buffer.append(data);
-            } finally {
+            if (snd == null || appClosed || snd.finQueued || !state.canSendData() && state != TcpState.SYN_RECEIVED) {
                 data.release();
+                return;
             }
+            snd.buffer.append(data); // takes ownership: large buffers are kept, not copied
+            updateWritability();
             if (state != TcpState.SYN_RECEIVED) {
-                flush();
-            } else {
-                updateWritability();
+                flushSoon();
             }
         });
+    }
+
+    /**
+     * Sends what {@link #write} queued once the current event-loop task is done, not at once:
+     * a handler that writes several buffers in one go (a relay passing on a batch of upstream
+     * reads) then gets full segments and at most one short one at the end, instead of a full
+     * segment and a short remainder for every buffer (each short one a frame the guest's
+     * kernel handles like a full one). Like Linux's TCP autocorking, it adds no timer.
+     */
+    private void flushSoon() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.loop().execute(() -> {
+                flushScheduled = false;
+                flush();
+            });
+        }
     }
 
     private void updateWritability() {

@@ -46,10 +46,15 @@ public final class TcpSegment {
     }
 
     public static Parsed<TcpSegment> parse(Ipv4Packet ip) {
-        return parse(ip.buffer(), ip.payloadOffset(), ip.payloadLength(), ip.source(), ip.destination());
+        return parse(ip.buffer(), ip.payloadOffset(), ip.payloadLength(), ip.source(), ip.destination(),
+                !ip.transportChecksumTrusted());
     }
 
     public static Parsed<TcpSegment> parse(ByteBuf buf, int offset, int length, int src, int dst) {
+        return parse(buf, offset, length, src, dst, true);
+    }
+
+    private static Parsed<TcpSegment> parse(ByteBuf buf, int offset, int length, int src, int dst, boolean verifyChecksum) {
         if (length < HEADER) {
             return Parsed.bad(Counter.TCP_MALFORMED);
         }
@@ -57,7 +62,7 @@ public final class TcpSegment {
         if (doff < HEADER || doff > length) {
             return Parsed.bad(Counter.TCP_MALFORMED);
         }
-        if (!Checksum.verifies(Checksum.pseudoHeader4(src, dst, Ipv4Packet.PROTO_TCP, length), buf, offset, length)) {
+        if (verifyChecksum && !Checksum.verifies(Checksum.pseudoHeader4(src, dst, Ipv4Packet.PROTO_TCP, length), buf, offset, length)) {
             return Parsed.bad(Counter.TCP_BAD_CHECKSUM);
         }
         int flags = buf.getUnsignedByte(offset + 13);

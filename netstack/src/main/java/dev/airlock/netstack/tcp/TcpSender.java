@@ -37,7 +37,7 @@ final class TcpSender {
     private final int[] holeEnd = new int[1];
 
     /** What {@link #onAck} found. */
-    enum AckKind { NEW, DUPLICATE, FAST_RETRANSMIT, OLD, TOO_NEW }
+    enum AckKind { NEW, DUPLICATE, FAST_RETRANSMIT, OLD, TOO_NEW, WINDOW_OPENED }
 
     TcpSender(int iss, int initialWindow, int sndShift, int mss, boolean sackOn, RttEstimator rtt, int irs) {
         this.iss = iss;
@@ -91,6 +91,7 @@ final class TcpSender {
         int seq = seg.seq();
         int window = seg.window() << sndShift;
         boolean windowChanged = window != sndWnd;
+        int oldWindow = sndWnd;
         if (Seq.ge(ack, sndUna) && (Seq.lt(sndWl1, seq) || (sndWl1 == seq && Seq.le(sndWl2, ack)))) {
             sndWnd = window;
             sndWl1 = seq;
@@ -141,6 +142,16 @@ final class TcpSender {
                 cc.onAck(acked);
             }
             return AckKind.NEW;
+        }
+        if (consecutiveTimeouts > 0 && oldWindow < mss && sndWnd >= mss && ack == sndUna && hasOutstanding()) {
+            // The timeouts were probing a closed window (the guest dropped the retransmissions as
+            // out of window), not losing segments: now that the window is open, resend at once
+            // instead of after the backed-off timeout, which may be a minute away.
+            consecutiveTimeouts = 0;
+            rtt.resetBackoff();
+            sndNxt = sndUna;
+            emitRetransmit(sndUna, Math.min(mss, dataEnd() - sndUna), out);
+            return AckKind.WINDOW_OPENED;
         }
         // ack == SND.UNA (or slightly old): duplicate-ACK detection, RFC 5681 section 2
         boolean sackNews = sack.sackedBytes() > sackedBefore;
@@ -210,6 +221,10 @@ final class TcpSender {
         if (Seq.gt(end, sndNxt)) {
             sndNxt = end;
         }
+        // A retransmission may carry bytes never sent before (the first transmission was cut
+        // short by the window and more data has been queued since): they are sent now, and the
+        // guest's ACK of them must not be refused as acknowledging something not yet sent.
+        sndMax = Seq.max(sndMax, sndNxt);
     }
 
     /** A retransmission timeout: collapse the window, rewind to SND.UNA, resend its segment (RFC 6298 5.4-5.6). */

@@ -45,7 +45,7 @@ public final class UdpLayer implements Ipv4Transport {
     @Override
     public void receive(Ipv4Packet packet) {
         switch (UdpDatagram.parse(packet.buffer(), packet.payloadOffset(), packet.payloadLength(),
-                packet.source(), packet.destination())) {
+                packet.source(), packet.destination(), !packet.transportChecksumTrusted())) {
             case Parsed.Bad<UdpDatagram>(Counter why) -> counters.inc(why);
             case Parsed.Ok<UdpDatagram>(UdpDatagram udp) -> deliver(packet, udp);
         }

@@ -38,7 +38,7 @@ class TapDeviceTest {
     }
 
     @Test
-    void completesPartialChecksumsAndRejectsGso() {
+    void completesOrTrustsPartialChecksumsAndRejectsGso() {
         ByteBuf frame = Frames.ipv4Frame(0xc6120002, 0xcb00710a, 17,
                 Frames.udp(0xc6120002, 0xcb00710a, 1000, 2000, "payload".getBytes()));
         int udpAt = 14 + Ipv4Packet.MIN_HEADER;
@@ -49,13 +49,17 @@ class TapDeviceTest {
         ByteBuf withHeader = Unpooled.buffer();
         withHeader.writeByte(1).writeByte(0).writeShortLE(0).writeShortLE(0)
                 .writeShortLE(udpAt).writeShortLE(6).writeShortLE(0).writeBytes(frame);
-        assertEquals(VirtioNetHeader.Verdict.OK, VirtioNetHeader.accept(withHeader));
+        ByteBuf untouched = withHeader.copy();
+        assertEquals(VirtioNetHeader.Verdict.OK, VirtioNetHeader.accept(withHeader, true));
         assertEquals(correct, withHeader.getUnsignedShort(withHeader.readerIndex() + udpAt + 6));
+        // a receiver that skips checksums gets the frame as the kernel left it
+        assertEquals(VirtioNetHeader.Verdict.TRUSTED, VirtioNetHeader.accept(untouched, false));
+        assertEquals(~Checksum.finish(pseudo) & 0xffff, untouched.getUnsignedShort(untouched.readerIndex() + udpAt + 6));
 
         ByteBuf gso = Unpooled.buffer().writeByte(0).writeByte(1).writeZero(10).writeZero(60);
-        assertEquals(VirtioNetHeader.Verdict.GSO, VirtioNetHeader.accept(gso));
+        assertEquals(VirtioNetHeader.Verdict.GSO, VirtioNetHeader.accept(gso, true));
         ByteBuf bad = Unpooled.buffer().writeByte(1).writeByte(0).writeZero(4).writeShortLE(50).writeShortLE(6)
                 .writeZero(2).writeZero(20);
-        assertEquals(VirtioNetHeader.Verdict.BAD, VirtioNetHeader.accept(bad));
+        assertEquals(VirtioNetHeader.Verdict.BAD, VirtioNetHeader.accept(bad, false));
     }
 }

@@ -225,6 +225,63 @@ class TcpBehaviourTest {
         assertNotNull(g);
     }
 
+    /**
+     * Regression (KernelPeerTest's lossy echo stalling for minutes): a segment cut short by a
+     * small window is retransmitted after a timeout as a full one, carrying bytes never sent
+     * before. The guest's ACK of those bytes acknowledges something that was sent (RFC 9293
+     * 3.10.7.4: up to SND.NXT); refusing it as "too new" left SND.UNA stuck while every further
+     * timeout doubled the next, up to a minute.
+     */
+    @Test
+    void rfc9293AnAckOfBytesFirstSentInARetransmissionIsAccepted() throws Exception {
+        startAccepting(TcpConfig.DEFAULT.withRetransmits(200, 12));
+        TestGuest g = connect(40012);
+        g.window = 300; // less than the MSS (536 without options)
+        h.send(g.ackTo(g.ack));
+        h.sync();
+        String text = "0123456789".repeat(100);
+        opened.get().write(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
+        Captured first = h.next();
+        assertEquals(text.substring(0, 300), first.payloadString(), "the window allows 300 bytes");
+        Captured again = h.next(); // not acknowledged: the timeout resends from SND.UNA, a full segment now
+        assertEquals(first.tcp().seq(), again.tcp().seq());
+        assertEquals(text.substring(0, 536), again.payloadString());
+        g.window = 65535;
+        h.send(g.ackTo(again.tcp().seq() + 536));
+        Captured rest = h.next();
+        assertEquals(again.tcp().seq() + 536, rest.tcp().seq(), "the ACK moved SND.UNA past the retransmission");
+        assertEquals(text.substring(536), rest.payloadString());
+        assertEquals(0, h.count(Counter.TCP_ACK_TOO_NEW));
+    }
+
+    /**
+     * Timeouts while the guest's window is closed are probes it drops as out of window, not
+     * losses: when its window update arrives, the data goes out at once instead of after the
+     * backed-off timeout (which grows to a minute while a slow guest keeps its window shut).
+     */
+    @Test
+    void rfc9293AWindowThatReopensAfterTimeoutsIsUsedAtOnce() throws Exception {
+        startAccepting(TcpConfig.DEFAULT.withRetransmits(200, 12));
+        TestGuest g = connect(40013);
+        opened.get().write(Unpooled.copiedBuffer("x".repeat(100), StandardCharsets.US_ASCII));
+        Captured sent = h.next();
+        g.window = 0;
+        h.send(g.ackTo(g.ack)); // acknowledges nothing and closes the window
+        for (int i = 0; i < 3; i++) {
+            assertEquals(sent.tcp().seq(), h.next().tcp().seq(), "timeout " + (i + 1) + " resends"); // 0.2, 0.4, 0.8 s
+        }
+        g.window = 65535;
+        long t0 = System.nanoTime();
+        h.send(g.ackTo(g.ack));
+        Captured resent = h.nextWithin(500); // the next timeout would be 1.6 s away
+        assertNotNull(resent, "the reopened window is used without waiting for the timeout");
+        assertTrue(System.nanoTime() - t0 < 500_000_000L);
+        assertEquals(sent.tcp().seq(), resent.tcp().seq());
+        assertEquals(100, resent.tcp().payloadLength());
+        h.send(g.ackTo(resent.tcp().seq() + 100));
+        assertNull(h.nextWithin(300), "everything acknowledged: nothing more to send");
+    }
+
     @Test
     void keepaliveProbesThenAborts() throws Exception {
         startAccepting(TcpConfig.DEFAULT.withKeepAlive(200, 100, 2));
