@@ -95,8 +95,12 @@ class HostileInputTest {
                     Counter.ICMP_MALFORMED, Counter.TCP_ESTABLISHED, Counter.TCP_OUT_OF_WINDOW}) {
                 assertTrue(c.get(drop) > 0, "exercised and counted: " + drop.metricName());
             }
+            // What the stack still holds after a million frames: the live heap after a collection
+            // (heap in use without one only says when the collector last ran).
+            System.gc();
             long heapUsed = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
-            assertTrue(heapUsed < 1L << 30, "heap stays bounded: " + heapUsed);
+            System.out.printf("hostile input: live heap after GC %d MiB%n", heapUsed >> 20);
+            assertTrue(heapUsed < 256L << 20, "heap stays bounded: " + heapUsed);
             assertTrue(seconds < 120, "took " + seconds + " s");
         } finally {
             stack.close();
