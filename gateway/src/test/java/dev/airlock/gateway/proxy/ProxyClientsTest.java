@@ -135,27 +135,39 @@ class ProxyClientsTest {
 
     /**
      * A response to HEAD has no body, also when airlock writes it (a denial's JSON): if the
-     * body went out anyway, the client would read it as the start of its next response.
+     * body went out anyway, the client would read it as the start of its next response. The
+     * requests are pipelined over one raw TLS connection and the bytes checked exactly — a
+     * library client may drop what it buffered past a HEAD response and hide the fault.
      */
     @Test
     void headRequestsKeepTheConnectionUsable() throws Exception {
         String script = String.join("\n",
-                "import os, ssl, http.client",
+                "import os, socket, ssl",
                 "ctx = ssl.create_default_context(cafile=os.environ['CA'])",
-                "c = http.client.HTTPSConnection('127.0.0.1', int(os.environ['PROXY_PORT']), context=ctx, timeout=10)",
-                "c.set_tunnel('api.test', int(os.environ['PORT']))",
-                "for method, path in [('HEAD', '/forbidden/x'), ('HEAD', '/allowed'), ('GET', '/after-head')]:",
-                "    c.request(method, path)",
-                "    r = c.getresponse()",
-                "    body = r.read()",
-                "    print(method, path, r.status, r.getheader('content-length'), len(body), body.decode()[:200])");
+                "port = os.environ['PORT']",
+                "s = socket.create_connection(('127.0.0.1', int(os.environ['PROXY_PORT'])), timeout=10)",
+                "s.sendall(f'CONNECT api.test:{port} HTTP/1.1\\r\\nHost: api.test:{port}\\r\\n\\r\\n'.encode())",
+                "head = b''",
+                "while not head.endswith(b'\\r\\n\\r\\n'): head += s.recv(1)",
+                "assert b' 200 ' in head, head",
+                "t = ctx.wrap_socket(s, server_hostname='api.test')",
+                "host = f'Host: api.test:{port}\\r\\n'",
+                "t.sendall((f'HEAD /forbidden/x HTTP/1.1\\r\\n{host}\\r\\n' + f'HEAD /allowed HTTP/1.1\\r\\n{host}\\r\\n'",
+                "           + f'GET /after-head HTTP/1.1\\r\\n{host}Connection: close\\r\\n\\r\\n').encode())",
+                "data = b''",
+                "while True:",
+                "    chunk = t.recv(65536)",
+                "    if not chunk: break",
+                "    data += chunk",
+                "print(data.decode('latin-1'), end='')");
         String out = python(script, java.util.Map.of("PROXY_PORT", Integer.toString(gw.proxy.address().getPort()),
                 "PORT", Integer.toString(gw.upstream.port())));
-        String[] lines = out.strip().split("\n");
-        assertEquals(3, lines.length, out);
-        assertTrue(lines[0].startsWith("HEAD /forbidden/x 403 ") && lines[0].endsWith(" 0 "), "denied HEAD: no body: " + out);
-        assertTrue(lines[1].startsWith("HEAD /allowed 200 ") && lines[1].endsWith(" 0 "), "allowed HEAD: no body: " + out);
-        assertTrue(lines[2].startsWith("GET /after-head 200 ") && lines[2].contains("\"uri\":\"/after-head\""), out);
+        String[] parts = out.split("\r\n\r\n", 3);
+        assertEquals(3, parts.length, out);
+        assertTrue(parts[0].startsWith("HTTP/1.1 403 "), "the denied HEAD: " + out);
+        assertTrue(parts[1].startsWith("HTTP/1.1 200 "), "the denied HEAD's answer ends with its head: " + out);
+        assertTrue(parts[2].startsWith("HTTP/1.1 200 "), "the allowed HEAD's answer ends with its head: " + out);
+        assertTrue(parts[2].contains("\"uri\":\"/after-head\""), "then the GET is answered: " + out);
     }
 
     /** Runs a python3 script with airlock's CA in {@code CA} and {@code env}; returns its output once it has exited 0. */
