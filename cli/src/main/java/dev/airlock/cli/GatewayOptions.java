@@ -78,6 +78,22 @@ final class GatewayOptions {
         return stateDir != null ? stateDir : dev.airlock.secrets.placeholder.PlaceholderKey.defaultStateDirectory();
     }
 
+    /**
+     * {@link #open}, telling the user why it failed: the policy's compile errors, or the
+     * message of whatever else went wrong. Returns null after reporting.
+     */
+    Gateway openOrReport(String command, java.io.PrintWriter err) {
+        try {
+            return open(System.err);
+        } catch (dev.airlock.policy.ast.RegoException e) {
+            err.println("airlock " + command + ": the policy does not compile:");
+            err.println(e.getMessage());
+        } catch (Exception e) {
+            err.println("airlock " + command + ": " + e.getMessage());
+        }
+        return null;
+    }
+
     /** Builds the gateway; errors carry messages meant for the user. */
     Gateway open(java.io.PrintStream log) throws Exception {
         Path state = stateDirOrDefault();

@@ -6,7 +6,6 @@ import dev.airlock.gateway.flow.Source;
 import dev.airlock.gateway.sandbox.SandboxNetwork;
 import dev.airlock.netstack.StackConfig;
 import dev.airlock.netstack.tap.TapLink;
-import dev.airlock.policy.ast.RegoException;
 import dev.airlock.vmm.KvmSpeed;
 import dev.airlock.vmm.MicroVmConfig;
 import dev.airlock.vmm.image.GuestImage;
@@ -132,17 +131,8 @@ final class RunCommand implements Callable<Integer> {
             err.println("airlock run: " + e.getMessage());
             return FAILED;
         }
-        Gateway g;
-        try {
-            g = gateway.open(System.err);
-        } catch (RegoException e) {
-            err.println("airlock run: the policy does not compile:");
-            err.println(e.getMessage());
-            return FAILED;
-        } catch (Exception e) {
-            err.println("airlock run: " + e.getMessage());
-            return FAILED;
-        }
+        Gateway g = gateway.openOrReport("run", err);
+        if (g == null) return FAILED;
         try (g) {
             MicroVmRunner runner = new MicroVmRunner(g.context(), g.group().next(), agent,
                     g.context().tls().ca().directory().certificateFile(),
@@ -177,17 +167,8 @@ final class RunCommand implements Callable<Integer> {
         for (String stale : NetnsSandbox.cleanStale()) {
             err.println("airlock run: removed namespace " + stale + " left by an airlock that is no longer running");
         }
-        Gateway g;
-        try {
-            g = gateway.open(System.err);
-        } catch (RegoException e) {
-            err.println("airlock run: the policy does not compile:");
-            err.println(e.getMessage());
-            return FAILED;
-        } catch (Exception e) {
-            err.println("airlock run: " + e.getMessage());
-            return FAILED;
-        }
+        Gateway g = gateway.openOrReport("run", err);
+        if (g == null) return FAILED;
         Teardown teardown = new Teardown(g);
         Thread hook = new Thread(teardown::run, "airlock-run-teardown");
         Runtime.getRuntime().addShutdownHook(hook);

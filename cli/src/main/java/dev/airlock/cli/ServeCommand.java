@@ -2,7 +2,6 @@ package dev.airlock.cli;
 
 import dev.airlock.gateway.Gateway;
 import dev.airlock.gateway.proxy.ProxyServer;
-import dev.airlock.policy.ast.RegoException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,17 +29,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InetSocketAddress address = parseListen(listen);
-        Gateway g;
-        try {
-            g = gateway.open(System.err);
-        } catch (RegoException e) {
-            spec.commandLine().getErr().println("airlock serve: the policy does not compile:");
-            spec.commandLine().getErr().println(e.getMessage());
-            return 1;
-        } catch (Exception e) {
-            spec.commandLine().getErr().println("airlock serve: " + e.getMessage());
-            return 1;
-        }
+        Gateway g = gateway.openOrReport("serve", spec.commandLine().getErr());
+        if (g == null) return 1;
         ProxyServer proxy;
         try {
             proxy = g.listen(address);
