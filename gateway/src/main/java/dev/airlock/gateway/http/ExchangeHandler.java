@@ -65,6 +65,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private final boolean oneRequest;
     private final ArrayDeque<HttpObject> pending = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
+    /** The HTTP/1.1 response encoder toward the client, told the method of each request; null for HTTP/2 and proxy requests. */
+    private ClientResponseEncoder encoder;
     private State state = State.IDLE;
     private Exchange current;
     private long drained;
@@ -84,6 +86,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.encoder = ctx.pipeline().get(ClientResponseEncoder.class);
     }
 
     @Override
@@ -152,7 +155,6 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     // ---- request side ----
 
     private void begin(HttpRequest r) {
-        ClientResponseEncoder encoder = ctx.pipeline().get(ClientResponseEncoder.class);
         if (encoder != null) encoder.answering(r.method());
         if (r.decoderResult().isFailure()) {
             Throwable cause = r.decoderResult().cause();
