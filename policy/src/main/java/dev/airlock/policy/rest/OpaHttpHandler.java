@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Turns each aggregated HTTP request into an {@link ApiRequest}, runs {@link OpaApi} off the
@@ -47,7 +48,10 @@ final class OpaHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         ApiRequest req = new ApiRequest(msg.method().name(), uri.rawPath(), uri.parameters(), ByteBufUtil.getBytes(msg.content()));
         // Chained, not just submitted: a client that pipelines requests must get the answers in
         // request order (HTTP/1.1), so each request of this connection waits for the one before.
-        tail = tail.thenRunAsync(() -> write(ctx, api.handle(req), keepAlive), workers)
+        // The worker also waits for the answer to be written: close() waits for the workers and
+        // then stops the event loops, which close their channels before running queued writes.
+        tail = tail.thenRunAsync(() -> write(ctx, api.handle(req), keepAlive).awaitUninterruptibly(WRITE_WAIT_SECONDS, TimeUnit.SECONDS),
+                        workers)
                 .exceptionally(e -> {
                     Throwable cause = e instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : e;
                     String why = cause instanceof RejectedExecutionException ? "server is shutting down" : String.valueOf(cause.getMessage());
@@ -56,7 +60,9 @@ final class OpaHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 });
     }
 
-    private static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {
+    private static final long WRITE_WAIT_SECONDS = 2;
+
+    private static io.netty.channel.ChannelFuture write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
                 Unpooled.copiedBuffer(r.json(), StandardCharsets.UTF_8));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
@@ -64,6 +70,7 @@ final class OpaHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         HttpUtil.setKeepAlive(res, keepAlive);
         var f = ctx.writeAndFlush(res);
         if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+        return f;
     }
 
     @Override
