@@ -7,10 +7,10 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes client connections that go idle, and connections that have not become a flow
- * within the header timeout — a client trickling its first request head (slowloris). The
- * proxy handler leaves the pipeline once the connection is a flow; if it is still there when
- * the timer fires, the connection is closed.
+ * Closes client connections that go idle, and connections whose first request head is not
+ * complete within the header timeout — a client trickling it (slowloris). The proxy handler
+ * reports the complete head ({@link #headComplete}); what airlock does after that (deciding,
+ * recording, dialing) is not the client's time and does not count.
  */
 final class IdleCloser extends ChannelInboundHandlerAdapter {
     private final long headerTimeoutMillis;
@@ -23,9 +23,14 @@ final class IdleCloser extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         headTimer = ctx.executor().schedule(() -> {
-            if (ctx.pipeline().get("front") != null && ctx.channel().isActive()) ctx.close();
+            if (ctx.channel().isActive()) ctx.close();
         }, headerTimeoutMillis, TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
+    }
+
+    /** The client has sent its request head: the header timeout no longer applies. Called on the channel's loop. */
+    void headComplete() {
+        if (headTimer != null) headTimer.cancel(false);
     }
 
     @Override

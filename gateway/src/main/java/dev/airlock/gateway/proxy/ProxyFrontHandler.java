@@ -59,6 +59,8 @@ final class ProxyFrontHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         started = true;
+        IdleCloser headTimeout = ctx.pipeline().get(IdleCloser.class);
+        if (headTimeout != null) headTimeout.headComplete();
         ctx.channel().config().setAutoRead(false);
         if (r.decoderResult().isFailure()) {
             reply(ctx, r, HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed proxy request: " + r.decoderResult().cause().getMessage());

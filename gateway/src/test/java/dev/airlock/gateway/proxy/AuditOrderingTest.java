@@ -51,7 +51,11 @@ class AuditOrderingTest {
         curl.getOutputStream().close();
         String seen = gw.upstream.received.poll(10, TimeUnit.SECONDS);
         long upstreamSaw = System.nanoTime();
-        assertNotNull(seen, "the upstream received no request");
+        if (seen == null) {
+            curl.destroyForcibly();
+            String said = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertNotNull(seen, "the upstream received no request; curl: " + said + "; audit: " + gw.auditLines());
+        }
         String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(curl.waitFor(20, TimeUnit.SECONDS));
         long clientGot = System.nanoTime();
